@@ -1,0 +1,84 @@
+"""`python -m preflight`: the command line. Exit 0 = no mandatory violation, 1 = some, 2 = preflight itself failed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .core import DEFAULT_POLICY_PACK, DEFAULT_PROGRAM, MODES, run
+from .errors import PreflightError
+
+EXIT_FAILED = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m preflight",
+        description="Offline `pulumi preview --policy-pack`: run a Python Pulumi program under mocks and judge "
+        "every registered resource with a CrossGuard policy pack over the analyzer gRPC protocol.",
+        epilog="Exit codes: 0 no mandatory violation; 1 at least one mandatory violation; "
+        "2 the program, its config or the policy pack failed.",
+    )
+    parser.add_argument("--program", type=Path, default=DEFAULT_PROGRAM,
+                        help="directory holding Pulumi.yaml (default: this repo)")
+    parser.add_argument("--stack", default="dev", help="stack name; config is read from Pulumi.<stack>.yaml")
+    parser.add_argument("--mode", choices=MODES, default="preview",
+                        help="preview: computed outputs unknown, as in a first `pulumi preview`; "
+                        "update: computed outputs get deterministic fake values (default: preview)")
+    parser.add_argument("--policy-pack", type=Path, default=DEFAULT_POLICY_PACK,
+                        help="policy pack directory (default: this repo's policies/)")
+    parser.add_argument("--policy-config", type=Path,
+                        help="JSON file, as taken by `pulumi preview --policy-config`")
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format")
+    parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument("--verbose", action="store_true", help="show tracebacks and policy pack output on errors")
+    return parser
+
+
+def _load_policy_config(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    try:
+        document = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise PreflightError(f"--policy-config {path}: file not found") from None
+    except json.JSONDecodeError as exc:
+        raise PreflightError(f"--policy-config {path}: not valid JSON ({exc})") from None
+    if not isinstance(document, dict):
+        raise PreflightError(f"--policy-config {path}: must hold a JSON object of policy names")
+    return document
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"preflight: {message}", file=sys.stderr, flush=True)
+
+    try:
+        report = run(
+            args.program,
+            args.stack,
+            args.mode,
+            policy_pack=args.policy_pack,
+            policy_config=_load_policy_config(args.policy_config),
+            progress=progress,
+        )
+    except PreflightError as exc:
+        print(f"preflight: error: {exc.message}", file=sys.stderr)
+        if args.verbose and exc.detail:
+            print(exc.detail, file=sys.stderr)
+        return EXIT_FAILED
+    rendered = report.render(args.format)
+    if args.output:
+        args.output.write_text(rendered)
+        progress(f"wrote {args.format} report to {args.output}")
+        if args.format != "text":
+            print(report.summary(), file=sys.stderr)
+    else:
+        sys.stdout.write(rendered)
+    return report.exit_code

@@ -1,0 +1,94 @@
+"""preflight's entry point as a library: run a program under mocks and judge it with a policy pack."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .analyzer import PolicyPackProcess
+from .engine import run_program
+from .project import load_project
+from .report import Report, Resource, Violation
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PROGRAM = REPO_ROOT
+DEFAULT_POLICY_PACK = REPO_ROOT / "policies"
+MODES = ("preview", "update")
+
+
+def _quiet(_message: str) -> None:
+    return None
+
+
+def run(
+    program: str | Path = DEFAULT_PROGRAM,
+    stack: str = "dev",
+    mode: str = "preview",
+    *,
+    policy_pack: str | Path = DEFAULT_POLICY_PACK,
+    pack: PolicyPackProcess | None = None,
+    policy_config: dict[str, Any] | None = None,
+    config: dict[str, Any] | None = None,
+    progress: Callable[[str], None] = _quiet,
+) -> Report:
+    """Run `program` (a directory with Pulumi.yaml) for `stack` under mocks and analyze it with a policy pack.
+
+    `pack` reuses a running pack process; otherwise one is started from `policy_pack` and closed afterwards.
+    `config` overlays the stack file's config (keys as in the stack file). Raises PreflightError (exit code 2).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    project = load_project(Path(program), stack, overlay=config)
+    owned = pack is None
+    if pack is None:
+        pack = PolicyPackProcess(policy_pack)
+    timings: dict[str, float] = {}
+    try:
+        pack.spawn()  # the pack boots while the program runs
+        progress(f"running program {project.name} ({stack}, {mode} mode)")
+        began = time.perf_counter()
+        with contextlib.redirect_stdout(sys.stderr):  # the program's prints must not corrupt JSON on stdout
+            program_run = run_program(project, stack, preview=(mode == "preview"))
+        timings["program"] = time.perf_counter() - began
+
+        began = time.perf_counter()
+        pack.connect()
+        timings["pack_start"] = time.perf_counter() - began
+        levels = pack.configure(
+            policy_config, stack=stack, project=project.name, dry_run=(mode == "preview"),
+            config=project.config.values,
+        )
+        registrations = program_run.registrations
+        progress(f"analyzing {len(registrations)} resources with {pack.name} ({len(levels)} policies)")
+        began = time.perf_counter()
+        per_resource = pack.analyze(registrations)
+        timings["analyze"] = time.perf_counter() - began
+        began = time.perf_counter()
+        whole_stack = pack.analyze_stack(registrations)
+        timings["analyze_stack"] = time.perf_counter() - began
+    finally:
+        if owned:
+            pack.close()
+
+    findings = per_resource.findings + whole_stack.findings
+    try:
+        source = str(project.stack_file.relative_to(Path.cwd()))
+    except ValueError:
+        source = project.stack_file.name
+    return Report(
+        program=str(project.directory),
+        stack=stack,
+        mode=mode,
+        pack=f"{pack.name}@{pack.version}",
+        resources=[Resource(r.urn, r.type, r.name, r.parent) for r in registrations],
+        violations=[Violation(f.policy, f.level, f.urn, f.message) for f in findings if f.level],
+        not_applicable=per_resource.not_applicable + whole_stack.not_applicable,
+        diagnostics=program_run.diagnostics + [f.message for f in findings if not f.level],
+        policy_descriptions={name: info.description for name, info in pack.policies.items()},
+        timings=timings,
+        source_file=source,
+    )

@@ -1,0 +1,117 @@
+"""Read a Pulumi project (`Pulumi.yaml`) and one stack's config (`Pulumi.<stack>.yaml`) the way the CLI does."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import PreflightError
+
+SECRET_PLACEHOLDER = "[secret]"
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    values: dict[str, str]  # fully qualified key -> value as the SDK expects it (strings, JSON for objects)
+    secret_keys: list[str]
+    raw: dict[str, Any] = field(default_factory=dict)  # fully qualified key -> decoded YAML value
+
+
+@dataclass(frozen=True)
+class Project:
+    directory: Path
+    name: str
+    main: Path  # a file or a directory holding __main__.py
+    stack_file: Path
+    config: StackConfig
+
+    @property
+    def region(self) -> str:
+        return str(self.config.raw.get("aws:region") or "us-east-1")
+
+
+def _read_yaml(path: Path, what: str) -> Any:
+    try:
+        return yaml.safe_load(path.read_text()) or {}
+    except FileNotFoundError:
+        raise PreflightError(f"{what} not found: {path}") from None
+    except yaml.YAMLError as exc:
+        raise PreflightError(f"{what} {path} is not valid YAML: {exc}") from None
+
+
+def _strip_secrets(value: Any) -> tuple[Any, bool]:
+    """Replace every `secure:` value with a placeholder; report whether any was found."""
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return SECRET_PLACEHOLDER, True
+        found = False
+        out = {}
+        for key, item in value.items():
+            out[key], inner = _strip_secrets(item)
+            found = found or inner
+        return out, found
+    if isinstance(value, list):
+        pairs = [_strip_secrets(item) for item in value]
+        return [item for item, _ in pairs], any(secret for _, secret in pairs)
+    return value, False
+
+
+def _as_config_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
+
+
+def load_config(raw_config: dict[str, Any], project_name: str, overlay: dict[str, Any] | None = None) -> StackConfig:
+    values: dict[str, str] = {}
+    raw: dict[str, Any] = {}
+    secret_keys: list[str] = []
+    merged = {**raw_config, **(overlay or {})}
+    for key, value in merged.items():
+        full_key = key if ":" in key else f"{project_name}:{key}"
+        plain, secret = _strip_secrets(value)
+        raw[full_key] = plain
+        values[full_key] = _as_config_string(plain)
+        if secret:
+            secret_keys.append(full_key)
+    return StackConfig(values=values, secret_keys=secret_keys, raw=raw)
+
+
+def load_project(program: Path, stack: str, overlay: dict[str, Any] | None = None) -> Project:
+    directory = program.resolve()
+    if not directory.is_dir():
+        raise PreflightError(f"--program {program}: not a directory")
+    manifest = _read_yaml(directory / "Pulumi.yaml", "Pulumi.yaml")
+    if not isinstance(manifest, dict) or not manifest.get("name"):
+        raise PreflightError(f"{directory / 'Pulumi.yaml'}: needs a `name`")
+    runtime = manifest.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise PreflightError(
+            f"{directory / 'Pulumi.yaml'}: runtime is {runtime_name!r}; preflight runs only runtime 'python'"
+        )
+    main = directory / str(manifest.get("main") or ".")
+    entry = main / "__main__.py" if main.is_dir() else main
+    if not entry.is_file():
+        raise PreflightError(f"{directory / 'Pulumi.yaml'}: main {manifest.get('main', '.')!r} has no {entry.name}")
+
+    stack_file = directory / f"Pulumi.{stack}.yaml"
+    if not stack_file.is_file():
+        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in directory.glob("Pulumi.*.yaml"))
+        raise PreflightError(
+            f"--stack {stack}: no stack file {stack_file.name} in {directory}; stacks here: {', '.join(known) or 'none'}"
+        )
+    stack_doc = _read_yaml(stack_file, "stack file")
+    raw_config = stack_doc.get("config") or {} if isinstance(stack_doc, dict) else None
+    if not isinstance(raw_config, dict):
+        raise PreflightError(f"{stack_file}: `config` must be a mapping of keys to values")
+    config = load_config(raw_config, str(manifest["name"]), overlay)
+    return Project(directory=directory, name=str(manifest["name"]), main=main, stack_file=stack_file, config=config)
