@@ -117,7 +117,7 @@ class PolicyPackProcess:
         if not (self.pack_dir / "__main__.py").is_file():
             raise PreflightError(f"--policy-pack {self.pack_dir}: not a policy pack (no __main__.py)")
         self._began = time.perf_counter()
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the pack process
         self._process = subprocess.Popen(
             [_interpreter(self.pack_dir), "-u", str(self.pack_dir)],
             cwd=self.pack_dir,
@@ -195,8 +195,16 @@ class PolicyPackProcess:
         assert self._stub is not None
         return self._stub
 
-    def configure(self, policy_config: dict[str, Any] | None, *, stack: str, project: str, dry_run: bool,
-                  config: dict[str, str], tags: dict[str, str] | None = None) -> dict[str, str]:
+    def configure(
+        self,
+        policy_config: dict[str, Any] | None,
+        *,
+        stack: str,
+        project: str,
+        dry_run: bool,
+        config: dict[str, str],
+        tags: dict[str, str] | None = None,
+    ) -> dict[str, str]:
         """Send the pack its full config, as the CLI does: every policy's level and its properties with defaults.
 
         Returns the effective level of each policy.
@@ -211,8 +219,12 @@ class PolicyPackProcess:
         self._call(
             "ConfigureStack",
             analyzer_pb2.AnalyzerStackConfigureRequest(
-                stack=stack, project=project, organization="organization", dry_run=dry_run,
-                config=config, tags=tags or {},
+                stack=stack,
+                project=project,
+                organization="organization",
+                dry_run=dry_run,
+                config=config,
+                tags=tags or {},
             ),
         )
         return {name: level for name, (level, _) in resolved.items()}
@@ -235,7 +247,11 @@ class PolicyPackProcess:
         request = analyzer_pb2.AnalyzeStackRequest()
         for reg in registrations:
             resource = request.resources.add(
-                type=reg.type, properties=reg.outputs, urn=reg.urn, name=reg.name, parent=reg.parent,
+                type=reg.type,
+                properties=reg.outputs,
+                urn=reg.urn,
+                name=reg.name,
+                parent=reg.parent,
                 dependencies=reg.dependencies,
             )
             resource.options.parent = reg.parent
@@ -254,7 +270,8 @@ class PolicyPackProcess:
         except grpc.RpcError as exc:
             detail = exc.details() if hasattr(exc, "details") else str(exc)
             raise PreflightError(
-                f"policy pack {self.name or self.pack_dir} failed in {method}: {detail}", detail=self._stderr_tail()
+                f"policy pack {self.name or self.pack_dir} failed in {method}: {detail}",
+                detail=self._stderr_tail(),
             ) from None
 
     @staticmethod
@@ -311,9 +328,7 @@ def resolve_policy_config(
                     raise PreflightError(f"--policy-config {name}.{key}: unknown property; allowed: {allowed}")
                 expected = _JSON_TYPES.get(spec.get("type", ""), object)
                 if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                    raise PreflightError(
-                        f"--policy-config {name}.{key}: {value!r} is not of type {spec.get('type')}"
-                    )
+                    raise PreflightError(f"--policy-config {name}.{key}: {value!r} is not of type {spec.get('type')}")
                 properties[key] = value
         elif entry is not None:
             raise PreflightError(

@@ -21,19 +21,30 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 no mandatory violation; 1 at least one mandatory violation; "
         "2 the program, its config or the policy pack failed.",
     )
-    parser.add_argument("--program", type=Path, default=DEFAULT_PROGRAM,
-                        help="directory holding Pulumi.yaml (default: this repo)")
+    parser.add_argument(
+        "--program",
+        type=Path,
+        default=DEFAULT_PROGRAM,
+        help="directory holding Pulumi.yaml (default: this repo)",
+    )
     parser.add_argument("--stack", default="dev", help="stack name; config is read from Pulumi.<stack>.yaml")
-    parser.add_argument("--mode", choices=MODES, default="preview",
-                        help="preview: computed outputs unknown, as in a first `pulumi preview`; "
-                        "update: computed outputs get deterministic fake values (default: preview)")
-    parser.add_argument("--policy-pack", type=Path, default=DEFAULT_POLICY_PACK,
-                        help="policy pack directory (default: this repo's policies/)")
-    parser.add_argument("--policy-config", type=Path,
-                        help="JSON file, as taken by `pulumi preview --policy-config`")
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="preview",
+        help="preview: computed outputs unknown, as in a first `pulumi preview`; "
+        "update: computed outputs get deterministic fake values (default: preview)",
+    )
+    parser.add_argument(
+        "--policy-pack",
+        type=Path,
+        default=DEFAULT_POLICY_PACK,
+        help="policy pack directory (default: this repo's policies/)",
+    )
+    parser.add_argument("--policy-config", type=Path, help="JSON file, as taken by `pulumi preview --policy-config`")
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format")
     parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     parser.add_argument("--verbose", action="store_true", help="show tracebacks and policy pack output on errors")
     return parser
 

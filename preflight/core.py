@@ -59,7 +59,10 @@ def run(
         pack.connect()
         timings["pack_start"] = time.perf_counter() - began
         levels = pack.configure(
-            policy_config, stack=stack, project=project.name, dry_run=(mode == "preview"),
+            policy_config,
+            stack=stack,
+            project=project.name,
+            dry_run=(mode == "preview"),
             config=project.config.values,
         )
         registrations = program_run.registrations

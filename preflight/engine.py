@@ -55,7 +55,7 @@ class RecordingMonitor(mocks.MockMonitor):
         self.preview = preview
         self.registrations: list[Registration] = []
 
-    def RegisterResource(self, request):  # noqa: N802 - the gRPC method name
+    def RegisterResource(self, request):
         response = super().RegisterResource(request)
         # In preview the mock's state is the inputs with unknowns dropped; the request keeps them unknown.
         outputs = request.object if self.preview or request.type == STACK_TYPE else response.object
@@ -131,7 +131,12 @@ def run_program(project: Project, stack: str, preview: bool) -> ProgramRun:
     saved_path, saved_cwd, saved_modules = list(sys.path), os.getcwd(), set(sys.modules)
     settings.ROOT.set(None)  # a fresh root stack resource for every run in this process
     mocks.set_mocks(
-        fake, project=project.name, stack=stack, preview=preview, logger=logger, monitor=monitor,
+        fake,
+        project=project.name,
+        stack=stack,
+        preview=preview,
+        logger=logger,
+        monitor=monitor,
         organization="organization",
     )
     set_all_config(dict(project.config.values), list(project.config.secret_keys))
@@ -140,7 +145,7 @@ def run_program(project: Project, stack: str, preview: bool) -> ProgramRun:
     try:
         runpy.run_path(str(entry), run_name="__main__")
         _sync_await(wait_for_rpcs())
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - every program failure becomes one clear message
+    except (Exception, SystemExit) as exc:  # every program failure becomes one clear message
         raise _program_failure(exc, project) from None
     finally:
         os.chdir(saved_cwd)

@@ -130,7 +130,11 @@ class FakeAws(Mocks):
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         inputs = dict(args.inputs)
         if args.resource_id:  # a read (`Resource.get`) or an import: the id is given
-            return args.resource_id, {**inputs, "id": args.resource_id, **self._computed(args, args.resource_id)}
+            return args.resource_id, {
+                **inputs,
+                "id": args.resource_id,
+                **self._computed(args, args.resource_id),
+            }
         if self.preview:
             # An empty id and no computed outputs: every output not set by the program is unknown.
             return "", inputs
@@ -222,7 +226,12 @@ class FakeAws(Mocks):
         }
 
     def _partition(self, _args: dict) -> dict:
-        return {"id": PARTITION, "partition": PARTITION, "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}
+        return {
+            "id": PARTITION,
+            "partition": PARTITION,
+            "dnsSuffix": "amazonaws.com",
+            "reverseDnsPrefix": "com.amazonaws",
+        }
 
     def _caller_identity(self, _args: dict) -> dict:
         return {
@@ -256,7 +265,12 @@ class FakeAws(Mocks):
     def _prefix_list(self, args: dict) -> dict:
         name = args.get("name") or f"com.amazonaws.{self.region}.s3"
         pl_id = args.get("prefixListId") or args.get("id") or f"pl-{_digest(name, length=8)}"
-        return {"id": pl_id, "prefixListId": pl_id, "name": name, "cidrBlocks": ["52.216.0.0/15", "54.231.0.0/16"]}
+        return {
+            "id": pl_id,
+            "prefixListId": pl_id,
+            "name": name,
+            "cidrBlocks": ["52.216.0.0/15", "54.231.0.0/16"],
+        }
 
     def _vpc(self, args: dict) -> dict:
         vpc_id = args.get("id") or f"vpc-0{_digest('default-vpc', length=16)}"
@@ -305,10 +319,11 @@ class FakeAws(Mocks):
             for principal in stmt.get("principals") or []:
                 rendered.setdefault("Principal", {})[principal["type"]] = principal["identifiers"]
             for cond in stmt.get("conditions") or []:
-                rendered.setdefault("Condition", {}).setdefault(cond["test"], {})[cond["variable"]] = cond[
-                    "values"
-                ]
+                rendered.setdefault("Condition", {}).setdefault(cond["test"], {})[cond["variable"]] = cond["values"]
             statements.append(rendered)
         document = json.dumps({"Version": args.get("version", "2012-10-17"), "Statement": statements}, indent=2)
-        return {"id": _digest(document, length=10), "json": document, "minifiedJson": json.dumps(
-            json.loads(document), separators=(",", ":"))}
+        return {
+            "id": _digest(document, length=10),
+            "json": document,
+            "minifiedJson": json.dumps(json.loads(document), separators=(",", ":")),
+        }

@@ -105,9 +105,9 @@ def load_project(program: Path, stack: str, overlay: dict[str, Any] | None = Non
 
     stack_file = directory / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
-        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in directory.glob("Pulumi.*.yaml"))
+        known = ", ".join(sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in directory.glob("Pulumi.*.yaml")))
         raise PreflightError(
-            f"--stack {stack}: no stack file {stack_file.name} in {directory}; stacks here: {', '.join(known) or 'none'}"
+            f"--stack {stack}: no stack file {stack_file.name} in {directory}; stacks here: {known or 'none'}"
         )
     stack_doc = _read_yaml(stack_file, "stack file")
     raw_config = stack_doc.get("config") or {} if isinstance(stack_doc, dict) else None

@@ -148,8 +148,11 @@ class Report:
             }
             if violation.urn:
                 location["logicalLocations"] = [
-                    {"name": names.get(violation.urn, violation.urn), "fullyQualifiedName": violation.urn,
-                     "kind": "resource"}
+                    {
+                        "name": names.get(violation.urn, violation.urn),
+                        "fullyQualifiedName": violation.urn,
+                        "kind": "resource",
+                    }
                 ]
             results.append(
                 {
@@ -166,8 +169,13 @@ class Report:
             "version": "2.1.0",
             "runs": [
                 {
-                    "tool": {"driver": {"name": "preflight", "informationUri": "https://www.pulumi.com/docs/iac/crossguard/",
-                                        "rules": rules}},
+                    "tool": {
+                        "driver": {
+                            "name": "preflight",
+                            "informationUri": "https://www.pulumi.com/docs/iac/crossguard/",
+                            "rules": rules,
+                        }
+                    },
                     "automationDetails": {"id": f"preflight/{self.stack}/{self.mode}"},
                     "results": results,
                 }

@@ -1,0 +1,263 @@
+"""preflight itself: the mock run, the analyzer protocol, the report formats and the exit codes.
+
+These tests use a tiny probe pack (tests/preflight_fixtures/packs/probe) and plain pulumi_aws programs, so they say
+nothing about this repo's own policies or patterns.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from google.protobuf import json_format
+
+from preflight import PolicyPackProcess, PreflightError, run
+from preflight.engine import run_program
+from preflight.fakes import availability_zones
+from preflight.project import SECRET_PLACEHOLDER, load_project
+
+FIXTURES = Path(__file__).parent / "preflight_fixtures"
+PROBE_PACK = FIXTURES / "packs" / "probe"
+BROKEN_PACK = FIXTURES / "packs" / "broken"
+PLAIN_VPC = FIXTURES / "programs" / "plain_vpc"
+LOOKUPS = FIXTURES / "programs" / "lookups"
+RAISES = FIXTURES / "programs" / "raises"
+REPO = Path(__file__).parent.parent
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+@pytest.fixture(scope="module")
+def probe():
+    with PolicyPackProcess(PROBE_PACK) as pack:
+        yield pack
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "preflight", "--quiet", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _by_name(registrations):
+    return {r.name: r for r in registrations}
+
+
+# ---- the mock run --------------------------------------------------------------------------------------------
+def test_preview_mode_leaves_computed_ids_unknown_and_keeps_property_dependencies():
+    project = load_project(PLAIN_VPC, "dev")
+    regs = _by_name(run_program(project, "dev", preview=True).registrations)
+    subnet = json_format.MessageToDict(regs["app-a"].inputs)
+    assert subnet["vpcId"] == UNKNOWN
+    assert regs["app-a"].property_dependencies["vpcId"] == [regs["main"].urn]
+    service = regs["web"]
+    assert set(service.property_dependencies["networkConfiguration"]) == {regs["app-a"].urn, regs["app"].urn}
+
+
+def test_update_mode_gives_deterministic_ids_shaped_per_type_and_consistent_links():
+    project = load_project(PLAIN_VPC, "dev")
+    first = _by_name(run_program(project, "dev", preview=False).registrations)
+    second = _by_name(run_program(project, "dev", preview=False).registrations)
+    vpc = json_format.MessageToDict(first["main"].outputs)
+    subnet = json_format.MessageToDict(first["app-a"].outputs)
+    assert vpc["id"].startswith("vpc-0") and len(vpc["id"]) == len("vpc-0") + 16
+    assert subnet["id"].startswith("subnet-0")
+    assert subnet["vpcId"] == vpc["id"]
+    assert vpc["mainRouteTableId"].startswith("rtb-0")
+    cluster = json_format.MessageToDict(first["cluster"].outputs)
+    assert cluster["arn"].startswith("arn:aws:ecs:eu-west-1:123456789012:")
+    assert json_format.MessageToDict(second["main"].outputs)["id"] == vpc["id"]
+
+
+def test_stack_config_is_read_with_structured_values_and_secrets_as_placeholders():
+    project = load_project(PLAIN_VPC, "dev")
+    assert json.loads(project.config.values["plain-vpc:settings"])["cidr"] == "10.20.0.0/16"
+    assert project.config.values["plain-vpc:dbPassword"] == SECRET_PLACEHOLDER
+    assert project.config.secret_keys == ["plain-vpc:dbPassword"]
+    assert project.region == "eu-west-1"
+    regs = _by_name(run_program(project, "dev", preview=True).registrations)
+    assert json_format.MessageToDict(regs["main"].inputs)["cidrBlock"] == "10.20.0.0/16"
+
+
+def test_availability_zones_follow_the_configured_region():
+    project = load_project(PLAIN_VPC, "dev")
+    regs = _by_name(run_program(project, "dev", preview=True).registrations)
+    assert json_format.MessageToDict(regs["app-a"].inputs)["availabilityZone"] == "eu-west-1a"
+    assert availability_zones("us-east-1") == [f"us-east-1{c}" for c in "abcdef"]
+
+
+def test_common_invokes_are_answered_and_an_unknown_invoke_is_a_diagnostic(probe):
+    report = run(LOOKUPS, "dev", "update", pack=probe)
+    assert report.diagnostics == [
+        "invoke aws:ec2/getAmi:getAmi is not simulated by preflight; the program got an empty result"
+    ]
+    project = load_project(LOOKUPS, "dev")
+    regs = _by_name(run_program(project, "dev", preview=False).registrations)
+    role = json_format.MessageToDict(regs["task"].inputs)
+    assert json.loads(role["assumeRolePolicy"])["Statement"][0]["Principal"] == {"Service": ["ecs-tasks.amazonaws.com"]}
+    assert json_format.MessageToDict(regs["in-default-vpc"].inputs)["vpcId"].startswith("vpc-0")
+
+
+def test_program_main_directory_is_honoured_and_its_exception_names_file_and_line():
+    with pytest.raises(PreflightError) as caught:
+        run_program(load_project(RAISES, "dev"), "dev", preview=True)
+    assert caught.value.message == ("program failed: ValueError: subnet count must be positive (at src/__main__.py:4)")
+
+
+def test_missing_stack_file_names_the_stack_and_the_stacks_that_exist():
+    with pytest.raises(PreflightError, match=r"--stack prod: no stack file Pulumi.prod.yaml .* stacks here: dev"):
+        load_project(PLAIN_VPC, "prod")
+
+
+# ---- the analyzer protocol -----------------------------------------------------------------------------------
+def test_policy_that_reads_an_id_cannot_run_during_preview_and_does_not_pass(probe):
+    report = run(PLAIN_VPC, "dev", "preview", pack=probe)
+    assert not [v for v in report.violations if v.policy == "probe-vpc-ids-known"]
+    assert any(
+        d.startswith("can't run policy 'probe-vpc-ids-known'") and "during preview" in d for d in report.diagnostics
+    )
+
+
+def test_same_policy_runs_in_update_mode_once_ids_are_known(probe):
+    report = run(PLAIN_VPC, "dev", "update", pack=probe)
+    assert not [d for d in report.diagnostics if "probe-vpc-ids-known" in d]
+    assert not [v for v in report.violations if v.policy == "probe-vpc-ids-known"]
+
+
+def test_resource_policy_violation_names_the_resource_urn_and_level(probe):
+    report = run(PLAIN_VPC, "dev", "preview", pack=probe)
+    web = next(r for r in report.resources if r.name == "web")
+    assert [(v.policy, v.level, v.urn) for v in report.violations] == [("probe-no-public-ip", "mandatory", web.urn)]
+    assert report.violations[0].message == "service web gets a public IP (tag=sensitive)"
+    assert report.exit_code == 1
+
+
+def test_policy_config_sets_levels_and_properties_with_schema_defaults(probe):
+    report = run(
+        PLAIN_VPC,
+        "dev",
+        "preview",
+        pack=probe,
+        policy_config={"probe-no-public-ip": {"enforcementLevel": "advisory", "tag": "internal"}},
+    )
+    assert [(v.level, v.message) for v in report.violations] == [
+        ("advisory", "service web gets a public IP (tag=internal)")
+    ]
+    assert report.exit_code == 0
+    disabled = run(PLAIN_VPC, "dev", "preview", pack=probe, policy_config={"all": "disabled"})
+    assert disabled.violations == [] and not [d for d in disabled.diagnostics if "can't run" in d]
+
+
+def test_config_overlay_changes_the_program_input(probe):
+    report = run(PLAIN_VPC, "dev", "update", pack=probe, config={"plain-vpc:publicIp": False})
+    assert report.violations == []
+
+
+@pytest.mark.parametrize(
+    ("policy_config", "expected"),
+    [
+        (
+            {"no-such-policy": "mandatory"},
+            "--policy-config no-such-policy: no such policy in pack preflight-probe",
+        ),
+        (
+            {"probe-no-public-ip": "fatal"},
+            "--policy-config probe-no-public-ip: 'fatal' is not an enforcement level",
+        ),
+        (
+            {"probe-no-public-ip": {"colour": "red"}},
+            "--policy-config probe-no-public-ip.colour: unknown property",
+        ),
+    ],
+)
+def test_bad_policy_config_is_one_clear_error(probe, policy_config, expected):
+    with pytest.raises(PreflightError) as caught:
+        run(PLAIN_VPC, "dev", "preview", pack=probe, policy_config=policy_config)
+    assert caught.value.message.startswith(expected)
+
+
+def test_not_applicable_is_reported_not_passed(probe):
+    report = run(LOOKUPS, "dev", "preview", pack=probe)
+    assert report.not_applicable == [("probe-has-subnet", "the stack has no subnet")]
+
+
+# ---- the command line ----------------------------------------------------------------------------------------
+def test_cli_json_follows_the_contract_and_exits_1_on_a_mandatory_violation():
+    result = _cli("--program", str(PLAIN_VPC), "--policy-pack", str(PROBE_PACK), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert set(document) == {"resources", "violations", "notApplicable", "diagnostics"}
+    assert {tuple(sorted(r)) for r in document["resources"]} == {("name", "parent", "type", "urn")}
+    assert document["violations"][0]["level"] == "mandatory"
+    assert set(document["violations"][0]) == {"policy", "level", "urn", "message"}
+
+
+def test_cli_text_shows_tree_violations_and_summary_and_exits_0_when_only_advisory(tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"probe-no-public-ip": "advisory"}))
+    result = _cli("--program", str(PLAIN_VPC), "--policy-pack", str(PROBE_PACK), "--policy-config", str(config))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "plain-vpc-dev (pulumi:pulumi:Stack)" in lines
+    assert "  web (aws:ecs/service:Service)  [advisory]" in lines
+    assert "Advisory violations (1)" in lines
+    assert lines[-1].startswith("PASS: 6 resources, 0 mandatory, 1 advisory")
+
+
+def test_cli_sarif_is_version_2_1_0_with_one_result_per_violation(tmp_path):
+    out = tmp_path / "preflight.sarif"
+    result = _cli(
+        "--program",
+        str(PLAIN_VPC),
+        "--policy-pack",
+        str(PROBE_PACK),
+        "--format",
+        "sarif",
+        "--output",
+        str(out),
+    )
+    assert result.returncode == 1
+    sarif = json.loads(out.read_text())
+    assert sarif["version"] == "2.1.0"
+    (result_,) = sarif["runs"][0]["results"]
+    assert result_["ruleId"] == "probe-no-public-ip" and result_["level"] == "error"
+    assert result_["locations"][0]["logicalLocations"][0]["name"] == "web"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--program", str(RAISES)],
+            "preflight: error: program failed: ValueError: subnet count must be positive (at src/__main__.py:4)",
+        ),
+        (["--program", str(PLAIN_VPC), "--stack", "prod"], "preflight: error: --stack prod: no stack file"),
+        (
+            ["--program", str(PLAIN_VPC), "--policy-pack", str(BROKEN_PACK)],
+            "preflight: error: policy pack " + str(BROKEN_PACK) + " failed to start: it exited with status 1: "
+            "RuntimeError: this pack is broken on purpose",
+        ),
+    ],
+    ids=["program-raises", "missing-stack-file", "pack-fails-to-start"],
+)
+def test_cli_exits_2_with_one_line_and_no_traceback(args, message):
+    if "--policy-pack" not in args:
+        args = [*args, "--policy-pack", str(PROBE_PACK)]
+    result = _cli(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [message] or result.stderr.strip().startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_verbose_shows_the_traceback():
+    result = _cli("--program", str(RAISES), "--policy-pack", str(PROBE_PACK), "--verbose")
+    assert result.returncode == 2
+    assert "Traceback" in result.stderr
