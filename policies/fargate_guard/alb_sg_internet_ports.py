@@ -1,0 +1,58 @@
+"""alb-sg-internet-ports: a load balancer's SG admits only the web ports from the internet."""
+
+from __future__ import annotations
+
+from pulumi_policy import EnforcementLevel
+
+from .common import Verdict, stack_policy
+from .graph import DEFAULT_ROUTE_CIDRS, LB, StackGraph
+
+SCHEMA = {
+    "allowedPorts": {
+        "type": "array",
+        "items": {"type": "integer"},
+        "default": [80, 443],
+        "description": "Ports a load balancer's security group may open to 0.0.0.0/0 and ::/0.",
+    }
+}
+
+
+def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+    allowed = {int(p) for p in config["allowedPorts"]}
+    reported = set()
+    for lb in graph.of_type(LB):
+        sgs = graph.lb_security_groups(lb)
+        for value in sgs.unresolved:
+            verdict.undecidable(lb, f"security group {value} is not in this stack")
+        for sg in sgs.resources:
+            verdict.check()
+            for ingress in graph.ingress_of(sg):
+                if ingress.kind not in ("cidr", "ipv6") or ingress.value not in DEFAULT_ROUTE_CIDRS:
+                    continue
+                if ingress.ports is None:
+                    verdict.undecidable(sg, f"{ingress.label} has ports unknown during preview")
+                    continue
+                lo, hi = ingress.ports
+                if hi - lo < len(allowed) and all(p in allowed for p in range(lo, hi + 1)):
+                    continue
+                if (ingress.rule.urn, ingress.label) in reported:
+                    continue
+                reported.add((ingress.rule.urn, ingress.label))
+                verdict.violation(
+                    ingress.rule,
+                    f"Security group {sg.name} of load balancer {lb.name} admits {ingress.value} on ports {lo}-{hi} "
+                    f"({ingress.label}); open only {sorted(allowed)} to the internet.",
+                )
+
+
+POLICY = stack_policy(
+    name="alb-sg-internet-ports",
+    description=(
+        "A load balancer's security group admits the internet (0.0.0.0/0 or ::/0) on ports other than 80/443. "
+        "Fix: open only the listener ports to the internet."
+    ),
+    level=EnforcementLevel.ADVISORY,
+    check=check,
+    nothing_to_check="no load balancer with a security group in this stack",
+    schema=SCHEMA,
+)

@@ -1,0 +1,35 @@
+"""ecs-service-no-public-ip: no ECS service assigns public IPs (Security Hub ECS.2, checkov CKV_AWS_333)."""
+
+from __future__ import annotations
+
+from pulumi_policy import EnforcementLevel
+
+from .common import Verdict, stack_policy
+from .graph import ECS_SERVICE, StackGraph, is_unknown
+
+
+def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+    for service in graph.of_type(ECS_SERVICE):
+        verdict.check()
+        net = service.get("networkConfiguration")
+        assign = net.get("assignPublicIp") if isinstance(net, dict) else net
+        if is_unknown(assign):
+            verdict.undecidable(service, "assign_public_ip is unknown during preview")
+        elif assign is True:
+            verdict.violation(
+                service,
+                f"ECS service {service.name} assigns public IPs to its tasks; set assign_public_ip=false and reach "
+                "the internet through a NAT gateway or VPC endpoints.",
+            )
+
+
+POLICY = stack_policy(
+    name="ecs-service-no-public-ip",
+    description=(
+        "An ECS service assigns public IPs to its tasks (Security Hub ECS.2, checkov CKV_AWS_333). "
+        "Fix: assign_public_ip=false, with egress through a NAT gateway or VPC endpoints."
+    ),
+    level=EnforcementLevel.ADVISORY,
+    check=check,
+    nothing_to_check="no ECS service in this stack",
+)

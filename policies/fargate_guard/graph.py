@@ -1,0 +1,656 @@
+"""One index of a stack's resources, shared by every policy, that relates resources without needing their ids.
+
+In a first `pulumi preview` every id and ARN is unknown, so a policy that joins `subnet.vpcId == vpc.id` decides
+nothing. The engine still tells us, for each top-level input, which resources its value came from
+(`property_dependencies`). This module joins through those first and falls back to comparing ids and ARNs when they
+are known (update mode, or references to resources outside the stack).
+
+Everything here reads plain data: `plain()` unwraps pulumi_policy's unknown-checking proxies once, so reading an
+unknown never raises `UnknownValueError` (which would turn a policy into "can't run during preview").
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_policy.proxy import _DictProxy, _ListProxy
+
+# The engine's sentinels for values that can't be known during preview (pulumi_policy/proxy.py).
+UNKNOWNS = frozenset(
+    {
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # boolean
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # number
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",  # string
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # array
+        "030794c1-ac77-496b-92df-f27374a8bd58",  # asset
+        "e48ece36-62e2-4504-bad9-02848725956a",  # archive
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
+    }
+)
+
+VPC = "aws:ec2/vpc:Vpc"
+SUBNET = "aws:ec2/subnet:Subnet"
+IGW = "aws:ec2/internetGateway:InternetGateway"
+NAT = "aws:ec2/natGateway:NatGateway"
+ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+DEFAULT_ROUTE_TABLE = "aws:ec2/defaultRouteTable:DefaultRouteTable"
+ROUTE = "aws:ec2/route:Route"
+RT_ASSOC = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+MAIN_RT_ASSOC = "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation"
+ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
+ENDPOINT_RT_ASSOC = "aws:ec2/vpcEndpointRouteTableAssociation:VpcEndpointRouteTableAssociation"
+SG = "aws:ec2/securityGroup:SecurityGroup"
+DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+SG_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+LB = "aws:lb/loadBalancer:LoadBalancer"
+LISTENER = "aws:lb/listener:Listener"
+LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
+TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+ECS_SERVICE = "aws:ecs/service:Service"
+TASK_DEF = "aws:ecs/taskDefinition:TaskDefinition"
+ECR_REPO = "aws:ecr/repository:Repository"
+PULL_THROUGH_RULE = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+
+DEFAULT_ROUTE_CIDRS = ("0.0.0.0/0", "::/0")
+
+
+def is_unknown(value: Any) -> bool:
+    """True when the engine sent the value as "unknown during preview"."""
+    return isinstance(value, str) and value in UNKNOWNS
+
+
+def plain(value: Any) -> Any:
+    """Unwrap pulumi_policy's proxies into plain dicts and lists, leaving unknown sentinels in place."""
+    if isinstance(value, _DictProxy | _ListProxy):
+        value = value["__target"]
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [plain(v) for v in value]
+    return value
+
+
+def known(value: Any) -> Any:
+    """The value, or None when it is unknown."""
+    return None if is_unknown(value) else value
+
+
+def as_list(value: Any) -> list:
+    """A list input as a list: None -> [], an unknown array -> [the sentinel]."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def normalize_type(type_token: str) -> str:
+    """The `aws:alb/...` aliases of the load balancer types are the same resources as `aws:lb/...`."""
+    return "aws:lb/" + type_token[len("aws:alb/") :] if type_token.startswith("aws:alb/") else type_token
+
+
+def port_range(from_port: Any, to_port: Any, protocol: Any) -> tuple[int, int] | None:
+    """The inclusive port range a rule admits, or None when unknown. Protocol -1/all admits every port."""
+    if str(protocol).lower() in ("-1", "all"):
+        return (0, 65535)
+    if is_unknown(from_port) or is_unknown(to_port) or is_unknown(protocol):
+        return None
+    lo = int(from_port) if from_port is not None else 0
+    hi = int(to_port) if to_port is not None else 65535
+    return (lo, hi)
+
+
+def endpoint_service(endpoint: Res) -> str | None:
+    """The service part of an endpoint's service name ("s3", "ecr.dkr", "logs"), or None when unknown."""
+    name = endpoint.get("serviceName")
+    if not isinstance(name, str) or is_unknown(name):
+        return None
+    parts = name.split(".")
+    return ".".join(parts[3:]) if len(parts) > 3 and parts[0] == "com" else name
+
+
+def endpoint_type(endpoint: Res) -> str | None:
+    """Gateway, Interface, GatewayLoadBalancer... (a missing type means Gateway), or None when unknown."""
+    kind = endpoint.get("vpcEndpointType") or "Gateway"
+    return None if is_unknown(kind) else kind
+
+
+def cidr_covers(outer: str, inner: str) -> bool:
+    try:
+        return ipaddress.ip_network(inner, strict=False).subnet_of(ipaddress.ip_network(outer, strict=False))
+    except (ValueError, TypeError):
+        return False
+
+
+@dataclass(eq=False)
+class Res:
+    """A resource of the stack, its inputs as plain data and its links as other `Res`."""
+
+    urn: str
+    type: str
+    name: str
+    props: dict
+    deps: dict[str, list[Res]] = field(default_factory=dict)
+    parent: Res | None = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.props.get(key, default)
+
+    def dep_types(self, key: str, *types: str) -> list[Res]:
+        return [d for d in self.deps.get(key, []) if d.type in types]
+
+    def tags(self) -> dict:
+        tags = self.props.get("tags")
+        return tags if isinstance(tags, dict) else {}
+
+    def __repr__(self) -> str:
+        return f"Res({self.type}::{self.name})"
+
+
+@dataclass
+class Refs:
+    """Resources a property points at, plus how many of its values could not be resolved (unknown or external)."""
+
+    resources: list[Res]
+    unresolved: list[str]
+
+
+@dataclass
+class Ingress:
+    """One source admitted by an ingress rule of a security group, whichever way the rule was written."""
+
+    rule: Res  # the resource holding the rule: the SG itself (inline) or a separate rule resource
+    label: str  # how a reviewer finds the rule: "inline ingress #2" or the rule resource's name
+    kind: str  # "cidr", "ipv6", "prefix-list", "sg" or "unknown"
+    value: str  # the CIDR / prefix list id / SG name
+    source: Res | None  # the source SG when kind == "sg" and it is in the stack
+    ports: tuple[int, int] | None  # None when unknown
+    protocol: str
+    ambiguous: bool = False  # an inline rule's unknown SG, known only to be one of the inline rules' SGs
+
+    def admits(self, port: int) -> bool:
+        return self.ports is not None and self.ports[0] <= port <= self.ports[1]
+
+
+class StackGraph:
+    """Indexes the stack once (by URN, by id/ARN, by type, and reverse links), in time linear in its size."""
+
+    def __init__(self, resources: Iterable[Any], stack_tags: Mapping[str, str] | None = None) -> None:
+        self.stack_tags = dict(stack_tags or {})
+        self.all: list[Res] = []
+        self.by_urn: dict[str, Res] = {}
+        self.by_id: dict[str, Res] = {}
+        self.by_type: dict[str, list[Res]] = defaultdict(list)
+        raw = list(resources)
+        for r in raw:
+            res = Res(r.urn, normalize_type(r.resource_type), r.name, plain(r.props))
+            self.all.append(res)
+            self.by_urn[res.urn] = res
+            self.by_type[res.type].append(res)
+            for key in ("id", "arn"):
+                value = res.props.get(key)
+                if isinstance(value, str) and value and not is_unknown(value):
+                    self.by_id[value] = res
+        for r, res in zip(raw, self.all, strict=True):
+            res.parent = self.by_urn.get(getattr(r.parent, "urn", None) or "")
+            res.deps = {
+                k: [self.by_urn[d.urn] for d in v if d.urn in self.by_urn]
+                for k, v in (r.property_dependencies or {}).items()
+            }
+        self._reverse: dict[tuple[str, str], list[Res]] = defaultdict(list)
+        self._linked: set[tuple[int, str, int]] = set()
+        for res in self.all:
+            for key, targets in res.deps.items():
+                for target in targets:
+                    self._link(target, key, res)
+            for key, value in res.props.items():
+                for v in as_list(value):
+                    if isinstance(v, str) and v in self.by_id:
+                        self._link(self.by_id[v], key, res)
+
+    def _link(self, target: Res, key: str, source: Res) -> None:
+        mark = (id(target), key, id(source))
+        if mark not in self._linked:
+            self._linked.add(mark)
+            self._reverse[(target.urn, key)].append(source)
+
+    # ---- generic lookups ------------------------------------------------------------------------------------
+    def of_type(self, *types: str) -> list[Res]:
+        return [r for t in types for r in self.by_type.get(t, [])]
+
+    def referrers(self, target: Res, key: str, *types: str) -> list[Res]:
+        """Resources of `types` whose top-level input `key` points at `target` (by dependency or by id)."""
+        return [r for r in self._reverse.get((target.urn, key), []) if r.type in types]
+
+    def refs(self, res: Res, key: str, values: Any, *types: str) -> Refs:
+        """Resolve `values` (ids/ARNs, possibly unknown), found under top-level input `key`, to resources of `types`.
+
+        Known values resolve by id/ARN. Unknown values resolve through the key's property dependencies: when the
+        count of unknown values equals the count of dependencies of the right type not yet matched, they are them.
+        """
+        values = [v for v in as_list(values) if v is not None]
+        found: list[Res] = []
+        unresolved: list[str] = []
+        unknown = 0
+        for v in values:
+            if is_unknown(v):
+                unknown += 1
+            elif isinstance(v, str) and v in self.by_id and self.by_id[v].type in types:
+                found.append(self.by_id[v])
+            else:
+                unresolved.append(str(v))
+        if unknown:
+            # An unknown value came from one of the key's dependencies; with as many candidates as unknowns (or a
+            # whole list unknown) they are exactly those resources.
+            candidates = [d for d in res.dep_types(key, *types) if d not in found]
+            found.extend(candidates)
+            if len(candidates) < unknown and not (len(values) == 1 and candidates):
+                unresolved.extend(["<unknown>"] * (unknown - len(candidates)))
+        return Refs(_unique(found), unresolved)
+
+    def ref(self, res: Res, key: str, *types: str) -> Res | None:
+        """The single resource a scalar top-level input points at, or None."""
+        refs = self.refs(res, key, res.get(key), *types)
+        if refs.resources:
+            return refs.resources[0]
+        deps = res.dep_types(key, *types)
+        return deps[0] if len(deps) == 1 else None
+
+    # ---- networking ------------------------------------------------------------------------------------------
+    def vpc_of(self, res: Res) -> Res | None:
+        """The VPC of a subnet, SG, route table, endpoint, IGW... (via `vpcId`, or via a subnet for a NAT)."""
+        if res.type == VPC:
+            return res
+        vpc = self.ref(res, "vpcId", VPC)
+        if vpc is None and res.type == NAT:
+            subnet = self.ref(res, "subnetId", SUBNET)
+            return self.vpc_of(subnet) if subnet else None
+        if vpc is None and res.type == DEFAULT_ROUTE_TABLE:
+            return self.ref(res, "defaultRouteTableId", VPC)
+        return vpc
+
+    def main_route_table(self, vpc: Res) -> Res | None:
+        for assoc in self.referrers(vpc, "vpcId", MAIN_RT_ASSOC):
+            rt = self.ref(assoc, "routeTableId", ROUTE_TABLE)
+            if rt:
+                return rt
+        for rt in self.referrers(vpc, "defaultRouteTableId", DEFAULT_ROUTE_TABLE):
+            return rt
+        main_id = known(vpc.get("mainRouteTableId"))
+        return self.by_id.get(main_id) if main_id else None
+
+    def route_tables_of_subnet(self, subnet: Res) -> tuple[list[Res], str | None]:
+        """The route tables whose routes apply to a subnet, and why they could not be found (or None)."""
+        tables: list[Res] = []
+        for assoc in self.referrers(subnet, "subnetId", RT_ASSOC):
+            rt = self.ref(assoc, "routeTableId", ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
+            if rt is None:
+                return [], f"route table association {assoc.name} points at a route table outside this stack"
+            tables.append(rt)
+        if tables:
+            return _unique(tables), None
+        vpc = self.vpc_of(subnet)
+        if vpc is None:
+            return [], f"the VPC of subnet {subnet.name} is outside this stack"
+        main = self.main_route_table(vpc)
+        # A VPC whose main route table no resource of the stack manages keeps AWS's default: the local route only.
+        return ([main] if main else []), None
+
+    def routes_of(self, table: Res) -> list[Route]:
+        """Every route of a table: its inline `routes` and the separate `aws.ec2.Route` resources that target it."""
+        routes: list[Route] = []
+        inline = as_list(table.get("routes"))
+        igw_deps = table.dep_types("routes", IGW)
+        nat_deps = table.dep_types("routes", NAT)
+        for i, r in enumerate(inline):
+            if not isinstance(r, dict):
+                continue
+            dest = r.get("cidrBlock") or r.get("ipv6CidrBlock")
+            label = f"inline route #{i + 1} ({dest}) of {table.name}"
+            routes.append(
+                self._route(table, table, label, dest, r.get("gatewayId"), r.get("natGatewayId"), igw_deps, nat_deps)
+            )
+        for route in self.referrers(table, "routeTableId", ROUTE):
+            dest = route.get("destinationCidrBlock") or route.get("destinationIpv6CidrBlock")
+            label = f"route {route.name} ({dest})"
+            routes.append(
+                self._route(
+                    table,
+                    route,
+                    label,
+                    dest,
+                    route.get("gatewayId"),
+                    route.get("natGatewayId"),
+                    route.dep_types("gatewayId", IGW),
+                    route.dep_types("natGatewayId", NAT),
+                )
+            )
+        return routes
+
+    def _route(self, table, holder, label, dest, gateway_id, nat_id, igw_deps, nat_deps) -> Route:
+        kind, target, target_name = "other", None, ""
+        if nat_id is not None:
+            kind = "nat"
+            target = self.by_id.get(nat_id) if not is_unknown(nat_id) else (nat_deps[0] if nat_deps else None)
+            target_name = target.name if target else str(nat_id)
+        elif gateway_id is not None:
+            if is_unknown(gateway_id):
+                target = igw_deps[0] if len(igw_deps) == 1 else None
+                kind = "igw" if igw_deps else "unknown"
+            else:
+                target = self.by_id.get(gateway_id)
+                if (target and target.type == IGW) or str(gateway_id).startswith("igw-"):
+                    kind = "igw"
+            target_name = target.name if target else str(gateway_id)
+        return Route(table, holder, label, dest, kind, target, target_name)
+
+    def egress_of_subnet(self, subnet: Res) -> Egress:
+        """How a subnet reaches the internet: its default routes to an IGW or a NAT, or why that is undecidable."""
+        tables, why = self.route_tables_of_subnet(subnet)
+        egress = Egress(subnet, tables)
+        if why:
+            egress.undecidable.append(why)
+        for table in tables:
+            for route in self.routes_of(table):
+                if is_unknown(route.dest):
+                    if route.kind in ("igw", "nat", "unknown"):
+                        egress.undecidable.append(f"{route.label} has a destination unknown during preview")
+                    continue
+                if route.dest not in DEFAULT_ROUTE_CIDRS:
+                    continue
+                if route.kind == "igw":
+                    egress.igw.append(route)
+                elif route.kind == "nat":
+                    egress.nat.append(route)
+                elif route.kind == "unknown":
+                    egress.undecidable.append(f"the target of {route.label} is unknown during preview")
+        return egress
+
+    # ---- security groups -------------------------------------------------------------------------------------
+    def ingress_of(self, sg: Res) -> list[Ingress]:
+        """Every ingress source admitted by a security group: inline rules, SecurityGroupRule and
+        SecurityGroupIngressRule resources."""
+        out: list[Ingress] = []
+        inline = as_list(sg.get("ingress"))
+        for i, rule in enumerate(inline):
+            if not isinstance(rule, dict):
+                out.append(Ingress(sg, f"inline ingress of {sg.name}", "unknown", "?", None, None, "?"))
+                continue
+            ports = port_range(rule.get("fromPort"), rule.get("toPort"), rule.get("protocol"))
+            label = f"inline ingress #{i + 1} of {sg.name}"
+            proto = str(rule.get("protocol"))
+            out += self._sources(
+                sg,
+                sg,
+                label,
+                ports,
+                proto,
+                "ingress",
+                rule.get("cidrBlocks"),
+                rule.get("ipv6CidrBlocks"),
+                rule.get("prefixListIds"),
+                rule.get("securityGroups"),
+                bool(rule.get("self")),
+                shared_key=len(inline) > 1,
+            )
+        for rule in self.referrers(sg, "securityGroupId", SG_RULE):
+            if rule.get("type") != "ingress":
+                continue
+            proto = str(rule.get("protocol"))
+            ports = port_range(rule.get("fromPort"), rule.get("toPort"), proto)
+            out += self._sources(
+                sg,
+                rule,
+                f"rule {rule.name}",
+                ports,
+                proto,
+                "sourceSecurityGroupId",
+                rule.get("cidrBlocks"),
+                rule.get("ipv6CidrBlocks"),
+                rule.get("prefixListIds"),
+                rule.get("sourceSecurityGroupId"),
+                bool(rule.get("self")),
+            )
+        for rule in self.referrers(sg, "securityGroupId", SG_INGRESS_RULE):
+            proto = str(rule.get("ipProtocol"))
+            ports = port_range(rule.get("fromPort"), rule.get("toPort"), proto)
+            out += self._sources(
+                sg,
+                rule,
+                f"rule {rule.name}",
+                ports,
+                proto,
+                "referencedSecurityGroupId",
+                rule.get("cidrIpv4"),
+                rule.get("cidrIpv6"),
+                rule.get("prefixListId"),
+                rule.get("referencedSecurityGroupId"),
+                False,
+            )
+        return out
+
+    def _sources(
+        self, sg, holder, label, ports, proto, sg_key, cidrs, cidrs6, prefixes, sgs, self_ref, shared_key=False
+    ) -> list[Ingress]:
+        out: list[Ingress] = []
+        for kind, values in (("cidr", cidrs), ("ipv6", cidrs6), ("prefix-list", prefixes)):
+            for v in as_list(values):
+                out.append(Ingress(holder, label, kind, "<unknown>" if is_unknown(v) else str(v), None, ports, proto))
+        if self_ref:
+            out.append(Ingress(holder, label, "sg", sg.name, sg, ports, proto))
+        sg_values = [v for v in as_list(sgs) if v is not None]
+        if sg_values:
+            if shared_key and any(is_unknown(v) for v in sg_values):
+                # Inline rules share one dependency list ("ingress"): an unknown SG of one rule could be any SG
+                # any inline rule depends on. Name the ones we can, and keep the rest as candidates.
+                known_refs = self.refs(holder, sg_key, [v for v in sg_values if not is_unknown(v)], SG)
+                candidates = holder.dep_types(sg_key, SG)
+                for src in _unique(known_refs.resources + candidates):
+                    out.append(Ingress(holder, label, "sg", src.name, src, ports, proto, ambiguous=True))
+                for v in known_refs.unresolved:
+                    out.append(Ingress(holder, label, "sg", v, None, ports, proto))
+            else:
+                refs = self.refs(holder, sg_key, sg_values, SG)
+                for src in refs.resources:
+                    out.append(Ingress(holder, label, "sg", src.name, src, ports, proto))
+                for v in refs.unresolved:
+                    out.append(Ingress(holder, label, "sg", v, None, ports, proto))
+        return out
+
+    # ---- ECS -------------------------------------------------------------------------------------------------
+    def service_network(self, service: Res) -> tuple[Refs, Refs]:
+        """(subnets, security groups) of an ECS service's awsvpc network configuration."""
+        net = service.get("networkConfiguration")
+        if is_unknown(net):
+            return Refs([], ["<unknown network configuration>"]), Refs([], ["<unknown network configuration>"])
+        net = net if isinstance(net, dict) else {}
+        subnets = self.refs(service, "networkConfiguration", net.get("subnets"), SUBNET)
+        sgs = self.refs(service, "networkConfiguration", net.get("securityGroups"), SG)
+        return subnets, sgs
+
+    def task_definition(self, service: Res) -> Res | None:
+        return self.ref(service, "taskDefinition", TASK_DEF)
+
+    def containers(self, task_def: Res | None) -> list[dict] | None:
+        """Parsed container definitions, or None when unknown during preview."""
+        if task_def is None:
+            return None
+        raw = task_def.get("containerDefinitions")
+        if raw is None or is_unknown(raw):
+            return None
+        try:
+            parsed = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            return None
+        return [c for c in parsed if isinstance(c, dict)] if isinstance(parsed, list) else None
+
+    def is_sensitive(self, service: Res, tag_key: str, values: Sequence[str]) -> bool:
+        td = self.task_definition(service)
+        tagged = [service.tags().get(tag_key)] + ([td.tags().get(tag_key)] if td else [])
+        return any(isinstance(v, str) and v in values for v in tagged)
+
+    def load_balancers_of(self, service: Res) -> tuple[list[Res], list[str]]:
+        """The load balancers in front of a service (target group -> listener or listener rule -> load balancer),
+        and what could not be followed."""
+        entries = [e for e in as_list(service.get("loadBalancers")) if isinstance(e, dict)]
+        refs = self.refs(service, "loadBalancers", [e.get("targetGroupArn") for e in entries], TARGET_GROUP)
+        lbs: list[Res] = []
+        missing = [f"target group {v} is not in this stack" for v in refs.unresolved]
+        for tg in refs.resources:
+            listeners = self.referrers(tg, "defaultActions", LISTENER)
+            for rule in self.referrers(tg, "actions", LISTENER_RULE):
+                listener = self.ref(rule, "listenerArn", LISTENER)
+                if listener is None:
+                    missing.append(f"the listener of rule {rule.name} is not in this stack")
+                else:
+                    listeners.append(listener)
+            if not listeners:
+                missing.append(f"no listener of this stack forwards to target group {tg.name}")
+            for listener in listeners:
+                lb = self.ref(listener, "loadBalancerArn", LB)
+                if lb is None:
+                    missing.append(f"the load balancer of listener {listener.name} is not in this stack")
+                else:
+                    lbs.append(lb)
+        return _unique(lbs), missing
+
+    def lb_security_groups(self, lb: Res) -> Refs:
+        return self.refs(lb, "securityGroups", lb.get("securityGroups"), SG)
+
+    def lb_ports(self, service: Res) -> set[int]:
+        """Container ports a service exposes to its load balancers."""
+        ports = set()
+        for e in as_list(service.get("loadBalancers")):
+            if isinstance(e, dict) and isinstance(e.get("containerPort"), int | float):
+                ports.add(int(e["containerPort"]))
+        return ports
+
+    def service_connect(self, service: Res) -> dict | None:
+        sc = service.get("serviceConnectConfiguration")
+        return sc if isinstance(sc, dict) and sc.get("enabled") is True else None
+
+    def namespace_key(self, service: Res) -> str | None:
+        """What identifies a service's Service Connect namespace: the namespace resource, else its ARN/name."""
+        sc = self.service_connect(service)
+        if sc is None:
+            return None
+        deps = [d for d in service.deps.get("serviceConnectConfiguration", []) if "Namespace" in d.type]
+        if deps:
+            return deps[0].urn
+        ns = sc.get("namespace")
+        if isinstance(ns, str) and not is_unknown(ns):
+            return self.by_id[ns].urn if ns in self.by_id else ns
+        return None
+
+    def service_connect_ports(self, service: Res) -> tuple[set[int], bool]:
+        """Ports a Service Connect server receives on (ingress override or the named container port), and whether
+        they are all known."""
+        sc = self.service_connect(service)
+        if sc is None:
+            return set(), True
+        containers = self.containers(self.task_definition(service))
+        named = {}
+        for c in containers or []:
+            for m in c.get("portMappings") or []:
+                if isinstance(m, dict) and m.get("name") and m.get("containerPort") is not None:
+                    named[m["name"]] = int(m["containerPort"])
+        ports, complete = set(), True
+        for entry in as_list(sc.get("services")):
+            if not isinstance(entry, dict):
+                complete = False
+                continue
+            override = entry.get("ingressPortOverride")
+            if isinstance(override, int | float):
+                ports.add(int(override))
+            elif entry.get("portName") in named:
+                ports.add(named[entry["portName"]])
+            else:
+                complete = False
+        return ports, complete
+
+    def isolated_subnets(self, service: Res) -> tuple[list[Egress], list[str]]:
+        """The subnets of a service with neither a NAT nor an internet gateway default route, and what could not
+        be decided."""
+        subnets, _ = self.service_network(service)
+        why = [f"subnet {v} is not in this stack" for v in subnets.unresolved]
+        isolated = []
+        for egress in self.subnet_egress(subnets.resources):
+            if egress.has_internet:
+                continue
+            if egress.undecidable:
+                why.extend(egress.undecidable)
+            else:
+                isolated.append(egress)
+        return isolated, why
+
+    def endpoints_in(self, vpc: Res | None) -> list[Res]:
+        return [e for e in self.of_type(ENDPOINT) if vpc is not None and self.vpc_of(e) is vpc]
+
+    def endpoint_route_tables(self, endpoint: Res) -> Refs:
+        """Route tables a Gateway endpoint is attached to (its routeTableIds and separate associations)."""
+        refs = self.refs(endpoint, "routeTableIds", endpoint.get("routeTableIds"), ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
+        for assoc in self.referrers(endpoint, "vpcEndpointId", ENDPOINT_RT_ASSOC):
+            table = self.ref(assoc, "routeTableId", ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
+            if table is None:
+                refs.unresolved.append(f"route table of {assoc.name}")
+            else:
+                refs.resources.append(table)
+        return refs
+
+    def s3_gateway_tables(self) -> dict[str, list[Res]]:
+        """Route table URN -> the S3 Gateway endpoints attached to it."""
+        tables: dict[str, list[Res]] = defaultdict(list)
+        for endpoint in self.of_type(ENDPOINT):
+            if endpoint_service(endpoint) == "s3" and endpoint_type(endpoint) == "Gateway":
+                for table in self.endpoint_route_tables(endpoint).resources:
+                    tables[table.urn].append(endpoint)
+        return tables
+
+    def subnet_egress(self, subnets: list[Res]) -> list[Egress]:
+        return [self.egress_of_subnet(s) for s in subnets]
+
+
+@dataclass
+class Route:
+    table: Res
+    holder: Res  # the route table (inline route) or the aws.ec2.Route resource
+    label: str
+    dest: Any
+    kind: str  # "igw", "nat", "other" or "unknown"
+    target: Res | None
+    target_name: str
+
+    def describe(self) -> str:
+        what = {"igw": "internet gateway", "nat": "NAT gateway"}.get(self.kind, "gateway")
+        return f"route table {self.table.name} sends {self.dest} to {what} {self.target_name} ({self.label})"
+
+
+@dataclass
+class Egress:
+    subnet: Res
+    tables: list[Res]
+    igw: list[Route] = field(default_factory=list)
+    nat: list[Route] = field(default_factory=list)
+    undecidable: list[str] = field(default_factory=list)
+
+    @property
+    def has_internet(self) -> bool:
+        return bool(self.igw or self.nat)
+
+
+def _unique(items: Iterable[Res]) -> list[Res]:
+    seen: set[str] = set()
+    out = []
+    for r in items:
+        if r.urn not in seen:
+            seen.add(r.urn)
+            out.append(r)
+    return out

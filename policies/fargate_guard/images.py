@@ -1,0 +1,47 @@
+"""Where a container image is pulled from, read from a task definition's container definitions."""
+
+from __future__ import annotations
+
+import re
+
+from .graph import ECR_REPO, LOG_GROUP, PULL_THROUGH_RULE, Res, StackGraph
+
+PRIVATE_ECR = re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
+
+
+def registry(image: str) -> str:
+    """ "ecr" for a private ECR repository (pull-through caches included), else the public registry's name."""
+    if PRIVATE_ECR.match(image):
+        return "ecr"
+    first = image.split("/", 1)[0]
+    if first == "public.ecr.aws":
+        return "public.ecr.aws"
+    if "/" not in image or ("." not in first and ":" not in first and first != "localhost"):
+        return "Docker Hub"
+    return first
+
+
+def images_of(graph: StackGraph, task_def: Res | None) -> tuple[list[tuple[str, str]] | None, bool]:
+    """([(container name, image)], whether the definitions depend on an ECR repository or pull-through rule).
+
+    The list is None when the container definitions are unknown during preview.
+    """
+    containers = graph.containers(task_def)
+    from_ecr = bool(task_def and task_def.dep_types("containerDefinitions", ECR_REPO, PULL_THROUGH_RULE))
+    if containers is None:
+        return None, from_ecr
+    return [(str(c.get("name")), str(c.get("image"))) for c in containers if c.get("image")], from_ecr
+
+
+def uses_awslogs(graph: StackGraph, task_def: Res | None) -> bool | None:
+    """Whether a container logs with the awslogs driver; None when unknown during preview.
+
+    Unknown definitions built from a CloudWatch log group (its name in `awslogs-group`) do use awslogs.
+    """
+    containers = graph.containers(task_def)
+    if containers is None:
+        return True if task_def and task_def.dep_types("containerDefinitions", LOG_GROUP) else None
+    return any(
+        isinstance(c.get("logConfiguration"), dict) and c["logConfiguration"].get("logDriver") == "awslogs"
+        for c in containers
+    )

@@ -1,0 +1,65 @@
+"""production-single-nat: a production VPC needs a NAT gateway per availability zone, not one."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pulumi_policy import EnforcementLevel
+
+from .common import Verdict, stack_policy
+from .graph import NAT, VPC, Res, StackGraph
+
+SCHEMA = {
+    "production": {
+        "type": "boolean",
+        "default": False,
+        "description": "Treat this stack as production regardless of tags (set it in the stack's policy config).",
+    },
+    "productionTagKey": {"type": "string", "default": "environment", "description": "Tag key naming the environment."},
+    "productionTagValues": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["prod", "production"],
+        "description": "Values of that key, on the stack or on a VPC or NAT gateway, that mean production.",
+    },
+}
+
+
+def _is_production(graph: StackGraph, config: dict, vpc: Res, nats: list[Res]) -> bool:
+    key, values = config["productionTagKey"], config["productionTagValues"]
+    tagged = [graph.stack_tags.get(key)] + [r.tags().get(key) for r in [vpc, *nats]]
+    return bool(config["production"]) or any(isinstance(v, str) and v in values for v in tagged)
+
+
+def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+    nats_by_vpc: dict[str, list[Res]] = defaultdict(list)
+    for nat in graph.of_type(NAT):
+        vpc = graph.vpc_of(nat)
+        if vpc is None:
+            verdict.undecidable(nat, "its subnet or VPC is not in this stack")
+        elif nat.get("connectivityType") != "private":
+            nats_by_vpc[vpc.urn].append(nat)
+    for vpc in graph.of_type(VPC):
+        nats = nats_by_vpc.get(vpc.urn, [])
+        if not nats or not _is_production(graph, config, vpc, nats):
+            continue
+        verdict.check()
+        if len(nats) == 1:
+            verdict.violation(
+                nats[0],
+                f"VPC {vpc.name} is production but all its private subnets egress through the single NAT gateway "
+                f"{nats[0].name}: an outage of its availability zone cuts every task off. Add one NAT per AZ.",
+            )
+
+
+POLICY = stack_policy(
+    name="production-single-nat",
+    description=(
+        "A production stack (policy config, stack tag or VPC/NAT tag environment=prod) egresses through a single "
+        "NAT gateway, a single-AZ point of failure. Fix: one NAT gateway per availability zone."
+    ),
+    level=EnforcementLevel.ADVISORY,
+    check=check,
+    nothing_to_check="no production VPC with NAT gateways in this stack",
+    schema=SCHEMA,
+)

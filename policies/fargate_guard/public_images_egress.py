@@ -1,0 +1,47 @@
+"""public-images-need-egress: images from public registries can't be pulled through VPC endpoints."""
+
+from __future__ import annotations
+
+from pulumi_policy import EnforcementLevel
+
+from .common import Verdict, stack_policy
+from .graph import ECS_SERVICE, StackGraph
+from .images import images_of, registry
+
+
+def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+    for service in graph.of_type(ECS_SERVICE):
+        isolated, why = graph.isolated_subnets(service)
+        for reason in why:
+            verdict.undecidable(service, reason)
+        if not isolated:
+            continue
+        verdict.check()
+        images, from_ecr = images_of(graph, graph.task_definition(service))
+        if images is None:
+            if not from_ecr:
+                verdict.undecidable(service, "its container images are unknown during preview")
+            continue
+        public = [(name, image, registry(image)) for name, image in images if registry(image) != "ecr"]
+        if not public:
+            continue
+        listed = ", ".join(f"container {n} uses {i} ({r})" for n, i, r in public)
+        subnets = ", ".join(sorted(e.subnet.name for e in isolated))
+        verdict.violation(
+            service,
+            f"ECS service {service.name} runs in subnets {subnets} with neither a NAT nor an internet gateway route, "
+            f"but {listed}; VPC endpoints only reach private ECR. Mirror the image through an ECR pull-through "
+            "cache rule (aws.ecr.PullThroughCacheRule) and reference the ECR copy, or give the subnets a NAT route.",
+        )
+
+
+POLICY = stack_policy(
+    name="public-images-need-egress",
+    description=(
+        "An ECS service with no NAT or internet gateway path uses an image from public.ecr.aws, Docker Hub or "
+        "another non-ECR registry, which VPC endpoints can't reach. Fix: use an ECR pull-through cache or a NAT."
+    ),
+    level=EnforcementLevel.MANDATORY,
+    check=check,
+    nothing_to_check="no ECS service in this stack runs in subnets without a NAT or internet gateway route",
+)

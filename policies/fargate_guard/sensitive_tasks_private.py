@@ -1,0 +1,49 @@
+"""sensitive-tasks-private: a sensitive ECS service gets no public IP and no subnet routed to an internet gateway."""
+
+from __future__ import annotations
+
+from pulumi_policy import EnforcementLevel
+
+from .common import SENSITIVITY_SCHEMA, Verdict, stack_policy
+from .graph import ECS_SERVICE, StackGraph, is_unknown
+
+
+def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+    tag_key, tag_values = config["sensitiveTagKey"], config["sensitiveTagValues"]
+    for service in graph.of_type(ECS_SERVICE):
+        if not graph.is_sensitive(service, tag_key, tag_values):
+            continue
+        verdict.check()
+        label = f"ECS service {service.name} is tagged {tag_key}={'/'.join(tag_values)}"
+        net = service.get("networkConfiguration")
+        assign = net.get("assignPublicIp") if isinstance(net, dict) else None
+        if assign is True:
+            verdict.violation(service, f"{label} but sets assign_public_ip=true; set it to false.")
+        elif is_unknown(assign) or is_unknown(net):
+            verdict.undecidable(service, "assign_public_ip is unknown during preview")
+        subnets, _ = graph.service_network(service)
+        if subnets.unresolved:
+            verdict.undecidable(service, f"subnets {', '.join(subnets.unresolved)} are not in this stack")
+        for egress in graph.subnet_egress(subnets.resources):
+            for route in egress.igw:
+                verdict.violation(
+                    service,
+                    f"{label} but runs in subnet {egress.subnet.name} whose {route.describe()}; "
+                    "move it to a private subnet (NAT or VPC endpoints) or remove that route.",
+                )
+            for why in egress.undecidable:
+                verdict.undecidable(service, why)
+
+
+POLICY = stack_policy(
+    name="sensitive-tasks-private",
+    description=(
+        "A sensitive ECS service (tagged data-classification=sensitive on the service or its task definition) "
+        "must not get a public IP nor run in a subnet whose route table sends 0.0.0.0/0 or ::/0 to an internet "
+        "gateway. Fix: assign_public_ip=false and private subnets (NAT or VPC endpoints)."
+    ),
+    level=EnforcementLevel.MANDATORY,
+    check=check,
+    nothing_to_check="no ECS service in this stack is tagged sensitive",
+    schema=SENSITIVITY_SCHEMA,
+)

@@ -1,0 +1,31 @@
+"""subnet-no-auto-public-ip: subnets don't give public IPs to everything launched in them (Security Hub EC2.15)."""
+
+from __future__ import annotations
+
+from pulumi_policy import EnforcementLevel
+
+from .common import Verdict, stack_policy
+from .graph import SUBNET, StackGraph, is_unknown
+
+
+def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+    for subnet in graph.of_type(SUBNET):
+        verdict.check()
+        value = subnet.get("mapPublicIpOnLaunch")
+        if is_unknown(value):
+            verdict.undecidable(subnet, "map_public_ip_on_launch is unknown during preview")
+        elif value is True:
+            verdict.violation(
+                subnet,
+                f"Subnet {subnet.name} auto-assigns public IPs to every interface launched in it; set "
+                "map_public_ip_on_launch=False and give public IPs only where needed (the ALB and NAT have their own).",
+            )
+
+
+POLICY = stack_policy(
+    name="subnet-no-auto-public-ip",
+    description="A subnet auto-assigns public IPs (Security Hub EC2.15). Fix: map_public_ip_on_launch=False.",
+    level=EnforcementLevel.ADVISORY,
+    check=check,
+    nothing_to_check="no subnet in this stack",
+)

@@ -1,0 +1,116 @@
+"""task-sg-ingress-from-sgs: task SGs admit only the SGs of their load balancers and Service Connect peers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pulumi_policy import EnforcementLevel
+
+from .common import Verdict, names, stack_policy
+from .graph import ECS_SERVICE, SG, Ingress, Res, StackGraph
+
+
+def _ports(ports: set[int]) -> str:
+    return "/".join(str(p) for p in sorted(ports)) or "none"
+
+
+def _span(ingress: Ingress) -> str:
+    if ingress.ports is None:
+        return "unknown ports"
+    lo, hi = ingress.ports
+    return f"port {lo}" if lo == hi else f"ports {lo}-{hi}"
+
+
+def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+    services = graph.of_type(ECS_SERVICE)
+    by_namespace: dict[str, list[Res]] = defaultdict(list)
+    task_sgs: dict[str, list[Res]] = {}
+    for service in services:
+        task_sgs[service.urn] = graph.service_network(service)[1].resources
+        ns = graph.namespace_key(service)
+        if ns:
+            by_namespace[ns].append(service)
+    reported: set[tuple[str, str]] = set()
+    for service in services:
+        verdict.check()
+        sgs = graph.service_network(service)[1]
+        for value in sgs.unresolved:
+            verdict.undecidable(service, f"security group {value} is not in this stack")
+        if not sgs.resources and not sgs.unresolved:
+            verdict.violation(
+                service,
+                f"ECS service {service.name} sets no security group, so its tasks get the VPC's default SG; "
+                "give it a task SG that admits only its load balancer's SG and Service Connect peers.",
+            )
+            continue
+        lbs, missing = graph.load_balancers_of(service)
+        lb_sgs = {
+            sg.urn for lb in lbs for sg in graph.refs(lb, "securityGroups", lb.get("securityGroups"), SG).resources
+        }
+        lb_ports = graph.lb_ports(service)
+        sc_ports, sc_complete = graph.service_connect_ports(service)
+        peers = [p for p in by_namespace.get(graph.namespace_key(service) or "", []) if p is not service]
+        peer_sgs = {sg.urn for p in peers for sg in task_sgs[p.urn]} if sc_ports or not sc_complete else set()
+        for sg in sgs.resources:
+            for ingress in graph.ingress_of(sg):
+                problem = _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_complete, missing)
+                if problem is None:
+                    continue
+                if problem.startswith("?"):
+                    verdict.undecidable(service, f"{ingress.label}: {problem[1:]}")
+                    continue
+                key = (ingress.rule.urn, f"{sg.name}/{ingress.value}/{service.name}")
+                if key in reported:
+                    continue
+                reported.add(key)
+                verdict.violation(
+                    ingress.rule,
+                    f"Task security group {sg.name} of ECS service {service.name} admits {problem} "
+                    f"({ingress.label}, {_span(ingress)}). It may admit only the SGs of its load balancers "
+                    f"({names(lbs)}) on container port {_ports(lb_ports)} and the task SGs of Service Connect "
+                    f"peers ({names(peers) if sc_ports or not sc_complete else 'none'}) on port "
+                    f"{_ports(sc_ports)}; remove that rule or reference the right security group.",
+                )
+
+
+def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_complete, missing) -> str | None:
+    """None when the ingress is allowed, a description when it is not, "?reason" when it can't be told."""
+    if ingress.kind == "cidr":
+        return f"the CIDR {ingress.value}"
+    if ingress.kind == "ipv6":
+        return f"the IPv6 CIDR {ingress.value}"
+    if ingress.kind == "prefix-list":
+        return f"the prefix list {ingress.value}"
+    if ingress.kind != "sg" or ingress.source is None:
+        if missing:
+            return "?" + "; ".join(missing)
+        return f"?source {ingress.value} is unknown or not in this stack"
+    src = ingress.source.urn
+    if src not in lb_sgs and src not in peer_sgs:
+        if missing and not lb_sgs:
+            return "?" + "; ".join(missing)
+        return f"the security group {ingress.source.name}, which fronts neither a load balancer of it nor a caller"
+    if ingress.ambiguous:
+        return None
+    if ingress.ports is None:
+        return "?its ports are unknown during preview"
+    allowed = (lb_ports if src in lb_sgs else set()) | (sc_ports if src in peer_sgs else set())
+    lo, hi = ingress.ports
+    if hi - lo < len(allowed) and all(p in allowed for p in range(lo, hi + 1)):
+        return None
+    if src in peer_sgs and not sc_complete:
+        return "?its Service Connect ports are unknown during preview"
+    return f"the security group {ingress.source.name} on more than its container port"
+
+
+POLICY = stack_policy(
+    name="task-sg-ingress-from-sgs",
+    description=(
+        "An ECS task security group admits traffic from a CIDR, an IPv6 CIDR, a prefix list, an unrelated security "
+        "group or on more than the container port. Fix: admit only the load balancer's SG (services behind one) and "
+        "the task SGs of Service Connect callers in the same namespace, on the container port."
+    ),
+    level=EnforcementLevel.MANDATORY,
+    check=check,
+    nothing_to_check="no ECS service in this stack",
+)
