@@ -1,0 +1,69 @@
+"""Network from `awsx.ec2.Vpc`: the same layout, built by the awsx component (NAT included).
+
+awsx is a remote component, so its children are not visible to mocks or to this program; it exposes no route
+tables by tier, so the S3 gateway endpoint and interface-endpoint-only egress are not offered on this source."""
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_awsx as awsx
+
+from components._common import child
+from components.network import NetworkArgs, vpc_flow_logs
+from components.refs import NetworkRef
+
+NAT_STRATEGIES = {
+    "none": awsx.ec2.NatGatewayStrategy.NONE,
+    "single": awsx.ec2.NatGatewayStrategy.SINGLE,
+    "per_az": awsx.ec2.NatGatewayStrategy.ONE_PER_AZ,
+}
+
+
+@dataclass(frozen=True)
+class AwsxNetworkArgs:
+    layout: NetworkArgs
+    # "none" (public egress only), "single" or "per_az".
+    nat_gateways: str = "per_az"
+
+    def validate(self) -> None:
+        self.layout.validate()
+        if self.nat_gateways not in NAT_STRATEGIES:
+            raise ValueError(f"nat_gateways {self.nat_gateways!r} not in {sorted(NAT_STRATEGIES)}")
+
+
+class AwsxNetwork(pulumi.ComponentResource):
+    ref: NetworkRef
+
+    def __init__(self, name: str, args: AwsxNetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("fargate:network:AwsxNetwork", name, None, opts)
+        args.validate()
+        layout = args.layout
+        vpc = awsx.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=layout.cidr_block,
+            availability_zone_names=list(layout.availability_zones),
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            subnet_strategy=awsx.ec2.SubnetAllocationStrategy.EXACT,
+            subnet_specs=[
+                awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PUBLIC, cidr_blocks=list(layout.public_subnet_cidrs)),
+                awsx.ec2.SubnetSpecArgs(
+                    type=awsx.ec2.SubnetType.PRIVATE, cidr_blocks=list(layout.private_subnet_cidrs)
+                ),
+            ],
+            nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(strategy=NAT_STRATEGIES[args.nat_gateways]),
+            tags=dict(layout.tags),
+            opts=child(self),
+        )
+        if layout.flow_logs:
+            vpc_flow_logs(self, name, vpc.vpc_id, layout.flow_log_retention_days, layout.tags)
+        count = len(layout.availability_zones)
+        self.vpc_id = vpc.vpc_id
+        self.ref = NetworkRef(
+            vpc_id=vpc.vpc_id,
+            vpc_cidr=layout.cidr_block,
+            public_subnet_ids=tuple(vpc.public_subnet_ids.apply(lambda ids, i=i: ids[i]) for i in range(count)),
+            private_subnet_ids=tuple(vpc.private_subnet_ids.apply(lambda ids, i=i: ids[i]) for i in range(count)),
+            internet_ready=(vpc,),
+        )
+        self.register_outputs({"vpcId": vpc.vpc_id})

@@ -1,0 +1,269 @@
+"""A Fargate service: task definition, roles, log group, task SG, and (behind the ALB) its target group,
+listener rules and the SG-to-SG rules between the ALB and the task."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components._common import assume_role_policy, child, name_tags
+from components.limits import (
+    LOG_RETENTION_DAYS,
+    MAX_CONDITION_VALUES_PER_RULE,
+    MAX_RULE_PRIORITY,
+    MIN_RULE_PRIORITY,
+    fargate_size_problem,
+    path_pattern_problem,
+)
+from components.refs import AlbRef, AlbRoute, ClusterRef, NetworkRef, ServiceRef
+
+EXECUTION_ROLE_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+SERVICE_NAME_RE = re.compile(r"^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$")
+DATA_CLASSIFICATION_TAG = "data-classification"
+
+
+@dataclass(frozen=True)
+class FargateServiceArgs:
+    service_name: str
+    cluster: ClusterRef
+    network: NetworkRef
+    region: str
+    image: str
+    port: int
+    cpu: int = 256
+    memory: int = 512
+    desired_count: int = 1
+    # Sensitive services are tagged data-classification=sensitive and may never run in public subnets.
+    sensitive: bool = True
+    # Public placement: public subnets with a public IP, no NAT needed. Only for non-sensitive services.
+    public_placement: bool = False
+    health_check_path: str = "/"
+    alb: AlbRef | None = None
+    routes: tuple[AlbRoute, ...] = ()
+    service_connect: bool = False
+    log_retention_days: int = 30
+    health_check_grace_period_seconds: int = 60
+    family: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        if not SERVICE_NAME_RE.match(self.service_name):
+            raise ValueError(f"bad service name {self.service_name!r}")
+        if not 1 <= self.port <= 65535:
+            raise ValueError(f"bad port {self.port}")
+        problem = fargate_size_problem(self.cpu, self.memory)
+        if problem:
+            raise ValueError(problem)
+        if self.sensitive and self.public_placement:
+            raise ValueError(f"sensitive service {self.service_name!r} cannot be placed in public subnets")
+        if (self.alb is None) != (not self.routes):
+            raise ValueError("a service behind the ALB needs at least one listener route, and routes need an ALB")
+        for route in self.routes:
+            if not MIN_RULE_PRIORITY <= route.priority <= MAX_RULE_PRIORITY:
+                raise ValueError(f"listener rule priority {route.priority} out of range")
+            if not 1 <= len(route.path_patterns) <= MAX_CONDITION_VALUES_PER_RULE:
+                raise ValueError(f"a listener rule takes 1..5 path patterns: {route.path_patterns}")
+            for pattern in route.path_patterns:
+                if problem := path_pattern_problem(pattern):
+                    raise ValueError(f"path pattern {pattern!r} {problem}")
+        if self.service_connect and self.cluster.namespace_arn is None:
+            raise ValueError("Service Connect needs a cluster with a namespace")
+        if self.log_retention_days not in LOG_RETENTION_DAYS:
+            raise ValueError(f"log_retention_days {self.log_retention_days} is not a CloudWatch value")
+        if not self.health_check_path.startswith("/"):
+            raise ValueError(f"health check path must start with '/': {self.health_check_path!r}")
+
+    @property
+    def classification(self) -> str:
+        return "sensitive" if self.sensitive else "internal"
+
+
+class FargateService(pulumi.ComponentResource):
+    ref: ServiceRef
+
+    def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("fargate:ecs:FargateService", name, None, opts)
+        args.validate()
+        tags = args.tags
+        classified = {**tags, DATA_CLASSIFICATION_TAG: args.classification}
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-logs", retention_in_days=args.log_retention_days, tags=tags, opts=child(self)
+        )
+        execution_role = aws.iam.Role(
+            f"{name}-execution-role",
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+            description=f"ECS task execution role for {args.service_name}",
+            tags=tags,
+            opts=child(self),
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-execution-policy",
+            role=execution_role.name,
+            policy_arn=EXECUTION_ROLE_POLICY_ARN,
+            opts=child(self),
+        )
+        task_role = aws.iam.Role(
+            f"{name}-task-role",
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+            description=f"Task role for {args.service_name}; grant it only what the app needs",
+            tags=tags,
+            opts=child(self),
+        )
+        task_definition = aws.ecs.TaskDefinition(
+            f"{name}-task",
+            family=args.family or name,
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            cpu=str(args.cpu),
+            memory=str(args.memory),
+            execution_role_arn=execution_role.arn,
+            task_role_arn=task_role.arn,
+            container_definitions=pulumi.Output.json_dumps([self._container(args, log_group)]),
+            tags=classified,
+            opts=child(self),
+        )
+        sg = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            vpc_id=args.network.vpc_id,
+            description=f"{args.service_name} tasks: only the ALB and Service Connect peers, by SG",
+            tags=name_tags(tags, f"{name}-sg"),
+            opts=child(self),
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-sg-https-out",
+            security_group_id=sg.id,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4="0.0.0.0/0",
+            description="HTTPS out: ECR, CloudWatch Logs, AWS APIs",
+            opts=child(self),
+        )
+        load_balancers, rules = self._attach_to_alb(name, args, sg) if args.alb else ([], [])
+        service = aws.ecs.Service(
+            f"{name}-service",
+            name=args.service_name,
+            cluster=args.cluster.cluster_arn,
+            task_definition=task_definition.arn,
+            desired_count=args.desired_count,
+            launch_type="FARGATE",
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=list(
+                    args.network.public_subnet_ids if args.public_placement else args.network.private_subnet_ids
+                ),
+                security_groups=[sg.id],
+                assign_public_ip=args.public_placement,
+            ),
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
+            health_check_grace_period_seconds=args.health_check_grace_period_seconds if args.alb else None,
+            load_balancers=load_balancers,
+            service_connect_configuration=self._service_connect(args),
+            enable_execute_command=False,
+            propagate_tags="SERVICE",
+            tags=classified,
+            opts=child(self, depends_on=rules),
+        )
+        self.ref = ServiceRef(name=args.service_name, security_group_id=sg.id, port=args.port)
+        self.service_name = service.name
+        self.register_outputs(
+            {"serviceName": service.name, "securityGroupId": sg.id, "taskDefinitionArn": task_definition.arn}
+        )
+
+    @staticmethod
+    def _container(args: FargateServiceArgs, log_group: aws.cloudwatch.LogGroup) -> dict:
+        return {
+            "name": args.service_name,
+            "image": args.image,
+            "essential": True,
+            "portMappings": [
+                {"name": args.service_name, "containerPort": args.port, "protocol": "tcp", "appProtocol": "http"}
+            ],
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": log_group.name,
+                    "awslogs-region": args.region,
+                    "awslogs-stream-prefix": args.service_name,
+                },
+            },
+        }
+
+    @staticmethod
+    def _service_connect(args: FargateServiceArgs):
+        if not args.service_connect:
+            return None
+        return aws.ecs.ServiceServiceConnectConfigurationArgs(
+            enabled=True,
+            namespace=args.cluster.namespace_arn,
+            services=[
+                aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
+                    port_name=args.service_name,
+                    discovery_name=args.service_name,
+                    client_alias=[
+                        aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
+                            port=args.port, dns_name=args.service_name
+                        )
+                    ],
+                )
+            ],
+        )
+
+    def _attach_to_alb(self, name: str, args: FargateServiceArgs, sg: aws.ec2.SecurityGroup):
+        alb = args.alb
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-sg-from-alb",
+            security_group_id=sg.id,
+            referenced_security_group_id=alb.security_group_id,
+            ip_protocol="tcp",
+            from_port=args.port,
+            to_port=args.port,
+            description=f"ALB to {args.service_name}:{args.port}",
+            opts=child(self),
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-alb-egress",
+            security_group_id=alb.security_group_id,
+            referenced_security_group_id=sg.id,
+            ip_protocol="tcp",
+            from_port=args.port,
+            to_port=args.port,
+            description=f"ALB to {args.service_name}:{args.port}",
+            opts=child(self),
+        )
+        target_group = aws.lb.TargetGroup(
+            f"{name}-tg",
+            vpc_id=args.network.vpc_id,
+            port=args.port,
+            protocol="HTTP",
+            target_type="ip",
+            deregistration_delay=30,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                path=args.health_check_path, protocol="HTTP", matcher="200-399"
+            ),
+            tags=args.tags,
+            opts=child(self),
+        )
+        rules = [
+            aws.lb.ListenerRule(
+                f"{name}-rule-{route.priority}",
+                listener_arn=alb.listener_arn,
+                priority=route.priority,
+                actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group.arn)],
+                conditions=[
+                    aws.lb.ListenerRuleConditionArgs(
+                        path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=list(route.path_patterns))
+                    )
+                ],
+                tags=args.tags,
+                opts=child(self),
+            )
+            for route in args.routes
+        ]
+        load_balancers = [
+            aws.ecs.ServiceLoadBalancerArgs(
+                target_group_arn=target_group.arn, container_name=args.service_name, container_port=args.port
+            )
+        ]
+        return load_balancers, rules

@@ -1,0 +1,55 @@
+"""Small typed references that components hand to each other instead of reaching into attributes."""
+
+from dataclasses import dataclass
+
+import pulumi
+
+
+@dataclass(frozen=True)
+class NetworkRef:
+    """A VPC as the egress, ingress and service patterns need it. Lists are ordered by AZ."""
+
+    vpc_id: pulumi.Input[str]
+    vpc_cidr: pulumi.Input[str]
+    public_subnet_ids: tuple[pulumi.Input[str], ...]
+    private_subnet_ids: tuple[pulumi.Input[str], ...]
+    # One per private subnet, same order; empty when the source does not expose them (awsx).
+    private_route_table_ids: tuple[pulumi.Input[str], ...] = ()
+    # Resources a consumer must wait for before using the public subnets (IGW and its route).
+    internet_ready: tuple[pulumi.Resource, ...] = ()
+
+
+@dataclass(frozen=True)
+class AlbRef:
+    """An ALB as a service needs it: its SG (for SG-to-SG rules) and the listener that forwards."""
+
+    security_group_id: pulumi.Input[str]
+    listener_arn: pulumi.Input[str]
+    dns_name: pulumi.Input[str]
+    # The listener that forwards to target groups; rules and services wait for it.
+    listener: pulumi.Resource | None = None
+
+
+@dataclass(frozen=True)
+class AlbRoute:
+    """One listener rule for a service: a priority and at most 5 path patterns."""
+
+    priority: int
+    path_patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClusterRef:
+    cluster_arn: pulumi.Input[str]
+    cluster_name: pulumi.Input[str]
+    # Cloud Map namespace ARN for Service Connect, or None when Service Connect is off.
+    namespace_arn: pulumi.Input[str] | None = None
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    """A Fargate service as its Service Connect peers need it."""
+
+    name: str
+    security_group_id: pulumi.Input[str]
+    port: int

@@ -1,0 +1,162 @@
+"""The stack program: config -> one validated spec -> components -> exports. No AWS detail lives here."""
+
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components import (
+    AlbIngress,
+    AlbIngressArgs,
+    AwsxNetwork,
+    AwsxNetworkArgs,
+    EndpointEgress,
+    EndpointEgressArgs,
+    FargateService,
+    FargateServiceArgs,
+    NatEgress,
+    NatEgressArgs,
+    Network,
+    NetworkArgs,
+    NetworkRef,
+    ServiceCluster,
+    ServiceClusterArgs,
+    ServicePeering,
+    ServicePeeringArgs,
+)
+from infra.layout import listener_routes
+from infra.spec import CONFIG_NAMESPACE, PlatformSpec, SpecError, parse_platform
+
+AWSX_NAT = {None: "none", "single": "single", "perAz": "per_az"}
+
+
+def main() -> None:
+    """Run the program: validate the whole config first, then register resources and export outputs."""
+    spec = load_spec()
+    for key, value in build(spec).items():
+        pulumi.export(key, value)
+
+
+def load_spec() -> PlatformSpec:
+    """Read `fargate-networking:platform` (and `aws:region`) into a PlatformSpec, or raise SpecError."""
+    try:
+        raw = pulumi.Config(CONFIG_NAMESPACE).get_object("platform")
+    except Exception as error:  # the CLI hands us a string that is not JSON
+        raise SpecError("", "<unparsable>", f"is not a structured config object ({error})") from None
+    region = pulumi.Config("aws").get("region") or aws.get_region().region
+    return parse_platform(raw, region=region, available_zones=lambda: _available_zones())
+
+
+def _available_zones() -> Sequence[str]:
+    return aws.get_availability_zones(state="available").names or ()
+
+
+def build(spec: PlatformSpec) -> dict[str, object]:
+    """Register the components the spec selects; return the stack outputs."""
+    tags = spec.resource_tags
+    network = _network(spec, tags)
+    outputs: dict[str, object] = {
+        "environment": spec.environment,
+        "egressMode": spec.egress.mode,
+        "vpcId": network.vpc_id,
+        "publicSubnetIds": list(network.public_subnet_ids),
+        "privateSubnetIds": list(network.private_subnet_ids),
+    }
+    if spec.egress.mode == "nat" and spec.network.source != "awsx":
+        nat = NatEgress("egress", NatEgressArgs(network=network, per_az=spec.egress.nat_gateways == "perAz", tags=tags))
+        outputs["natGatewayIds"] = nat.nat_gateway_ids
+    if spec.egress.s3_gateway or spec.egress.interface_endpoints:
+        endpoints = EndpointEgress(
+            "endpoints",
+            EndpointEgressArgs(
+                network=network,
+                region=spec.region,
+                interface_services=spec.egress.interface_endpoints,
+                endpoint_subnet_count=spec.egress.endpoint_az_count,
+                s3_gateway=spec.egress.s3_gateway,
+                tags=tags,
+            ),
+        )
+        outputs["interfaceEndpoints"] = list(spec.egress.interface_endpoints)
+        outputs["s3GatewayEndpointId"] = endpoints.s3_gateway_endpoint_id
+    sc = spec.service_connect
+    cluster = ServiceCluster(
+        "platform", ServiceClusterArgs(service_connect_namespace=sc.namespace if sc.enabled else None, tags=tags)
+    )
+    alb = None
+    if any(service.exposed for service in spec.services):
+        ingress = spec.ingress
+        alb = AlbIngress(
+            "ingress",
+            AlbIngressArgs(
+                network=network,
+                certificate_arn=ingress.certificate_arn,
+                ssl_policy=ingress.ssl_policy,
+                deletion_protection=ingress.deletion_protection,
+                access_logs_bucket=ingress.access_logs_bucket,
+                access_logs_prefix=ingress.access_logs_prefix,
+                tags=tags,
+            ),
+        )
+        scheme = "https" if ingress.certificate_arn else "http"
+        outputs["albDnsName"] = alb.dns_name
+        outputs["url"] = pulumi.Output.concat(f"{scheme}://", alb.dns_name)
+    routes = listener_routes([(s.name, s.path_patterns, s.default) for s in spec.services])
+    services = [
+        FargateService(
+            service.name,
+            FargateServiceArgs(
+                service_name=service.name,
+                cluster=cluster.ref,
+                network=network,
+                region=spec.region,
+                image=service.image,
+                port=service.port,
+                cpu=service.cpu,
+                memory=service.memory,
+                desired_count=service.desired_count,
+                sensitive=service.sensitive,
+                public_placement=service.placement == "public",
+                health_check_path=service.health_check_path,
+                alb=alb.ref if alb and service.name in routes else None,
+                routes=routes.get(service.name, ()),
+                service_connect=sc.enabled,
+                log_retention_days=spec.log_retention_days,
+                family=f"{pulumi.get_stack()}-{service.name}",
+                tags=tags,
+            ),
+        )
+        for service in spec.services
+    ]
+    if sc.enabled and len(services) > 1:
+        ServicePeering("service-connect", ServicePeeringArgs(services=tuple(s.ref for s in services)))
+        outputs["serviceConnectNamespace"] = sc.namespace
+    outputs["clusterName"] = cluster.ref.cluster_name
+    outputs["serviceNames"] = [s.service_name for s in services]
+    return outputs
+
+
+def _network(spec: PlatformSpec, tags: dict[str, str]) -> NetworkRef:
+    net = spec.network
+    if net.existing:
+        existing = net.existing
+        return NetworkRef(
+            vpc_id=existing.vpc_id,
+            vpc_cidr=existing.vpc_cidr,
+            public_subnet_ids=existing.public_subnet_ids,
+            private_subnet_ids=existing.private_subnet_ids,
+            private_route_table_ids=existing.private_route_table_ids,
+        )
+    layout = NetworkArgs(
+        cidr_block=net.cidr,
+        availability_zones=net.availability_zones,
+        public_subnet_cidrs=net.public_subnet_cidrs,
+        private_subnet_cidrs=net.private_subnet_cidrs,
+        flow_logs=net.flow_logs,
+        flow_log_retention_days=spec.log_retention_days,
+        tags=tags,
+    )
+    if net.source == "awsx":
+        nat = spec.egress.nat_gateways if spec.egress.mode == "nat" else None
+        return AwsxNetwork("network", AwsxNetworkArgs(layout=layout, nat_gateways=AWSX_NAT[nat])).ref
+    return Network("network", layout).ref
