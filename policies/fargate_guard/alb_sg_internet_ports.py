@@ -5,7 +5,7 @@ from __future__ import annotations
 from pulumi_policy import EnforcementLevel
 
 from .common import Verdict, stack_policy
-from .graph import DEFAULT_ROUTE_CIDRS, LB, StackGraph
+from .graph import DEFAULT_ROUTE_CIDRS, LB, StackGraph, span
 
 SCHEMA = {
     "allowedPorts": {
@@ -40,8 +40,8 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
                 reported.add((ingress.rule.urn, ingress.label))
                 verdict.violation(
                     ingress.rule,
-                    f"Security group {sg.name} of load balancer {lb.name} admits {ingress.value} on ports {lo}-{hi} "
-                    f"({ingress.label}); open only {sorted(allowed)} to the internet.",
+                    f"Security group {sg.name} of load balancer {lb.name} admits {ingress.value} on "
+                    f"{span(ingress.ports)} ({ingress.label}); open only {sorted(allowed)} to the internet.",
                 )
 
 

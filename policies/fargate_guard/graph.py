@@ -123,6 +123,13 @@ def endpoint_type(endpoint: Res) -> str | None:
     return None if is_unknown(kind) else kind
 
 
+def span(ports: tuple[int, int] | None) -> str:
+    if ports is None:
+        return "unknown ports"
+    lo, hi = ports
+    return f"port {lo}" if lo == hi else f"ports {lo}-{hi}"
+
+
 def cidr_covers(outer: str, inner: str) -> bool:
     try:
         return ipaddress.ip_network(inner, strict=False).subnet_of(ipaddress.ip_network(outer, strict=False))
@@ -492,10 +499,11 @@ class StackGraph:
             return None
         return [c for c in parsed if isinstance(c, dict)] if isinstance(parsed, list) else None
 
-    def is_sensitive(self, service: Res, tag_key: str, values: Sequence[str]) -> bool:
+    def sensitivity(self, service: Res, tag_key: str, values: Sequence[str]) -> str | None:
+        """The sensitive tag value of a service or its task definition, or None when it is not sensitive."""
         td = self.task_definition(service)
         tagged = [service.tags().get(tag_key)] + ([td.tags().get(tag_key)] if td else [])
-        return any(isinstance(v, str) and v in values for v in tagged)
+        return next((v for v in tagged if isinstance(v, str) and v in values), None)
 
     def load_balancers_of(self, service: Res) -> tuple[list[Res], list[str]]:
         """The load balancers in front of a service (target group -> listener or listener rule -> load balancer),

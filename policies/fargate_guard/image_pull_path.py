@@ -19,14 +19,16 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
             continue
         verdict.check()
         missing: list[str] = []
+        uncovered: dict[str, list[str]] = {}
         for egress in isolated:
             if not egress.tables:
                 missing.append(f"an S3 Gateway endpoint on the main route table of subnet {egress.subnet.name}'s VPC")
-            missing += [
-                f"an S3 Gateway endpoint on route table {t.name} (subnet {egress.subnet.name})"
-                for t in egress.tables
-                if t.urn not in s3_tables
-            ]
+            for table in egress.tables:
+                if table.urn not in s3_tables:
+                    uncovered.setdefault(table.name, []).append(egress.subnet.name)
+        missing += [
+            f"an S3 Gateway endpoint on route table {t} (subnets {', '.join(sorted(s))})" for t, s in uncovered.items()
+        ]
         vpc = graph.vpc_of(isolated[0].subnet)
         endpoints = graph.endpoints_in(vpc)
         interface = {endpoint_service(e) for e in endpoints if endpoint_type(e) == "Interface"}
@@ -37,7 +39,7 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
         elif logs:
             needed.append("logs")
         vpc_name = vpc.name if vpc else "?"
-        missing += [f"a {s} Interface endpoint in VPC {vpc_name}" for s in needed if s not in interface]
+        missing += [f"the {s} Interface endpoint in VPC {vpc_name}" for s in needed if s not in interface]
         if not missing:
             continue
         if any(endpoint_service(e) is None or endpoint_type(e) is None for e in endpoints):

@@ -11,10 +11,11 @@ from .graph import ECS_SERVICE, StackGraph, is_unknown
 def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
     tag_key, tag_values = config["sensitiveTagKey"], config["sensitiveTagValues"]
     for service in graph.of_type(ECS_SERVICE):
-        if not graph.is_sensitive(service, tag_key, tag_values):
+        value = graph.sensitivity(service, tag_key, tag_values)
+        if value is None:
             continue
         verdict.check()
-        label = f"ECS service {service.name} is tagged {tag_key}={'/'.join(tag_values)}"
+        label = f"ECS service {service.name} is tagged {tag_key}={value}"
         net = service.get("networkConfiguration")
         assign = net.get("assignPublicIp") if isinstance(net, dict) else None
         if assign is True:

@@ -7,18 +7,11 @@ from collections import defaultdict
 from pulumi_policy import EnforcementLevel
 
 from .common import Verdict, names, stack_policy
-from .graph import ECS_SERVICE, SG, Ingress, Res, StackGraph
+from .graph import ECS_SERVICE, Res, StackGraph, span
 
 
 def _ports(ports: set[int]) -> str:
     return "/".join(str(p) for p in sorted(ports)) or "none"
-
-
-def _span(ingress: Ingress) -> str:
-    if ingress.ports is None:
-        return "unknown ports"
-    lo, hi = ingress.ports
-    return f"port {lo}" if lo == hi else f"ports {lo}-{hi}"
 
 
 def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
@@ -44,9 +37,7 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
             )
             continue
         lbs, missing = graph.load_balancers_of(service)
-        lb_sgs = {
-            sg.urn for lb in lbs for sg in graph.refs(lb, "securityGroups", lb.get("securityGroups"), SG).resources
-        }
+        lb_sgs = {sg.urn for lb in lbs for sg in graph.lb_security_groups(lb).resources}
         lb_ports = graph.lb_ports(service)
         sc_ports, sc_complete = graph.service_connect_ports(service)
         peers = [p for p in by_namespace.get(graph.namespace_key(service) or "", []) if p is not service]
@@ -66,11 +57,20 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
                 verdict.violation(
                     ingress.rule,
                     f"Task security group {sg.name} of ECS service {service.name} admits {problem} "
-                    f"({ingress.label}, {_span(ingress)}). It may admit only the SGs of its load balancers "
-                    f"({names(lbs)}) on container port {_ports(lb_ports)} and the task SGs of Service Connect "
-                    f"peers ({names(peers) if sc_ports or not sc_complete else 'none'}) on port "
-                    f"{_ports(sc_ports)}; remove that rule or reference the right security group.",
+                    f"({ingress.label}, {span(ingress.ports)}). {_allowed(lbs, lb_ports, peers, sc_ports)} "
+                    "Remove that rule or reference the right security group.",
                 )
+
+
+def _allowed(lbs: list[Res], lb_ports: set[int], peers: list[Res], sc_ports: set[int]) -> str:
+    sources = []
+    if lbs:
+        sources.append(f"the SGs of load balancers {names(lbs)} on container port {_ports(lb_ports)}")
+    if peers and sc_ports:
+        sources.append(f"the task SGs of Service Connect callers {names(peers)} on port {_ports(sc_ports)}")
+    if not sources:
+        return "It has no load balancer and no Service Connect caller, so it should admit nothing."
+    return f"It may admit only {' and '.join(sources)}."
 
 
 def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_complete, missing) -> str | None:
@@ -89,7 +89,10 @@ def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_complete, missing) 
     if src not in lb_sgs and src not in peer_sgs:
         if missing and not lb_sgs:
             return "?" + "; ".join(missing)
-        return f"the security group {ingress.source.name}, which fronts neither a load balancer of it nor a caller"
+        return (
+            f"the security group {ingress.source.name}, which is neither the SG of a load balancer in front of it "
+            "nor the task SG of a Service Connect caller"
+        )
     if ingress.ambiguous:
         return None
     if ingress.ports is None:
