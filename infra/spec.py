@@ -536,6 +536,13 @@ def _service(section: _Section, egress: EgressSpec, region: str) -> ServiceSpec:
     if not image or any(c.isspace() for c in image):
         raise SpecError(section.at("image"), image, "is not an image reference", "registry/repository:tag")
     sensitive = section.boolean("sensitive", True)
+    if sensitive and egress.mode == "public" and not section.has("placement"):
+        raise SpecError(
+            section.at("sensitive"),
+            True,
+            'needs private subnets, which have no egress path with egress.mode "public"',
+            "false (public placement), or egress.mode nat | endpoints",
+        )
     placement = section.string("placement", "public" if egress.mode == "public" else "private", PLACEMENTS)
     if placement == "public" and sensitive:
         raise SpecError(

@@ -1,0 +1,39 @@
+"""Plain tests for the AWS limits the components and the spec share."""
+
+import pytest
+
+from components.limits import FARGATE_SIZES, fargate_size_problem, path_pattern_problem
+
+
+@pytest.mark.parametrize(
+    ("cpu", "memory"),
+    [(256, 512), (256, 2048), (512, 4096), (1024, 8192), (4096, 30720), (8192, 61440), (16384, 122880)],
+)
+def test_valid_fargate_sizes_are_accepted(cpu, memory):
+    assert fargate_size_problem(cpu, memory) is None
+
+
+@pytest.mark.parametrize(("cpu", "memory"), [(256, 4096), (512, 512), (1024, 9216), (8192, 18432), (16384, 16384)])
+def test_invalid_memory_for_a_cpu_is_rejected_with_the_allowed_values(cpu, memory):
+    problem = fargate_size_problem(cpu, memory)
+    assert problem.startswith(f"memory {memory} is not valid with cpu {cpu}; allowed: ")
+    assert str(FARGATE_SIZES[cpu][0]) in problem
+
+
+def test_invalid_cpu_is_rejected_with_the_cpu_values():
+    assert fargate_size_problem(300, 512) == (
+        "cpu 300 is not a valid Fargate CPU value; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384"
+    )
+
+
+@pytest.mark.parametrize("pattern", ["/api/*", "/*", "/a-b_c.d$e~f'g\"h@i:j+k&l?m*", "x" * 128])
+def test_path_patterns_aws_accepts(pattern):
+    assert path_pattern_problem(pattern) is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "fragment"),
+    [("", "is empty"), ("/" + "a" * 128, "129 characters"), ("/api/{id}", "'{' '}'"), ("/a b", "' '"), ("/ü", "'ü'")],
+)
+def test_path_patterns_aws_rejects(pattern, fragment):
+    assert fragment in path_pattern_problem(pattern)
