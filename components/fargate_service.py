@@ -158,7 +158,7 @@ class FargateService(pulumi.ComponentResource):
             ),
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
             health_check_grace_period_seconds=args.health_check_grace_period_seconds if args.alb else None,
-            load_balancers=load_balancers,
+            load_balancers=load_balancers or None,
             service_connect_configuration=self._service_connect(args),
             enable_execute_command=False,
             propagate_tags="SERVICE",

@@ -119,8 +119,8 @@ class _Section:
     def boolean(self, key: str, default: bool) -> bool:
         return self._get(key, default, bool, "true | false")
 
-    def strings(self, key: str, default: Sequence[str] = ()) -> tuple[str, ...]:
-        values = self._get(key, list(default), list, "a list of strings")
+    def strings(self, key: str, default: Any = ()) -> tuple[str, ...]:
+        values = self._get(key, default if default is _MISSING else list(default), list, "a list of strings")
         for i, value in enumerate(values):
             if not isinstance(value, str) or not value:
                 raise SpecError(f"{self.at(key)}[{i}]", value, f"is {_type_name(value)}", "a non-empty string")
@@ -407,7 +407,7 @@ def _aws_id(section: _Section, key: str, prefix: str) -> str:
 
 
 def _aws_ids(section: _Section, key: str, prefix: str) -> list[str]:
-    values = section.strings(key, None) if section.has(key) else section.string(key)
+    values = section.strings(key, _MISSING)
     for i, value in enumerate(values):
         if not _AWS_ID_RE[prefix].match(value):
             raise SpecError(f"{section.at(key)}[{i}]", value, f"is not a {prefix} id", f"{prefix}-<8 or 17 hex digits>")
