@@ -5,7 +5,7 @@ from __future__ import annotations
 from pulumi_policy import EnforcementLevel
 
 from .common import Verdict, stack_policy
-from .graph import DEFAULT_ROUTE_CIDRS, LB, StackGraph, span
+from .graph import DEFAULT_ROUTE_CIDRS, LB, StackGraph, ports_within, span
 
 SCHEMA = {
     "allowedPorts": {
@@ -32,8 +32,7 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
                 if ingress.ports is None:
                     verdict.undecidable(sg, f"{ingress.label} has ports unknown during preview")
                     continue
-                lo, hi = ingress.ports
-                if hi - lo < len(allowed) and all(p in allowed for p in range(lo, hi + 1)):
+                if ports_within(ingress.ports, allowed):
                     continue
                 if (ingress.rule.urn, ingress.label) in reported:
                     continue

@@ -130,6 +130,12 @@ def span(ports: tuple[int, int] | None) -> str:
     return f"port {lo}" if lo == hi else f"ports {lo}-{hi}"
 
 
+def ports_within(ports: tuple[int, int], allowed: set[int]) -> bool:
+    """Whether every port of an inclusive range is in `allowed`."""
+    lo, hi = ports
+    return hi - lo < len(allowed) and all(p in allowed for p in range(lo, hi + 1))
+
+
 def cidr_covers(outer: str, inner: str) -> bool:
     try:
         return ipaddress.ip_network(inner, strict=False).subnet_of(ipaddress.ip_network(outer, strict=False))
@@ -558,31 +564,35 @@ class StackGraph:
             return self.by_id[ns].urn if ns in self.by_id else ns
         return None
 
-    def service_connect_ports(self, service: Res) -> tuple[set[int], bool]:
-        """Ports a Service Connect server receives on (ingress override or the named container port), and whether
-        they are all known."""
+    def service_connect_ports(self, service: Res) -> tuple[set[int], set[int] | None]:
+        """Ports a Service Connect server receives on (ingress override, else the named container port).
+
+        Second: None when all are known; else, for the entries whose container port is unknown during preview,
+        their client alias ports, which a peer's rule is allowed to use in the meantime.
+        """
         sc = self.service_connect(service)
         if sc is None:
-            return set(), True
+            return set(), None
         containers = self.containers(self.task_definition(service))
         named = {}
         for c in containers or []:
             for m in c.get("portMappings") or []:
                 if isinstance(m, dict) and m.get("name") and m.get("containerPort") is not None:
                     named[m["name"]] = int(m["containerPort"])
-        ports, complete = set(), True
+        ports: set[int] = set()
+        aliases: set[int] | None = None
         for entry in as_list(sc.get("services")):
-            if not isinstance(entry, dict):
-                complete = False
-                continue
+            entry = entry if isinstance(entry, dict) else {}
             override = entry.get("ingressPortOverride")
             if isinstance(override, int | float):
                 ports.add(int(override))
             elif entry.get("portName") in named:
                 ports.add(named[entry["portName"]])
             else:
-                complete = False
-        return ports, complete
+                aliases = aliases or set()
+                aliases |= {int(a["port"]) for a in as_list(entry.get("clientAlias")) if isinstance(a, dict)
+                            and isinstance(a.get("port"), int | float)}  # fmt: skip
+        return ports, aliases
 
     def isolated_subnets(self, service: Res) -> tuple[list[Egress], list[str]]:
         """The subnets of a service with neither a NAT nor an internet gateway default route, and what could not

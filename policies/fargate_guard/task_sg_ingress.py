@@ -7,7 +7,7 @@ from collections import defaultdict
 from pulumi_policy import EnforcementLevel
 
 from .common import Verdict, names, stack_policy
-from .graph import ECS_SERVICE, Res, StackGraph, span
+from .graph import ECS_SERVICE, Res, StackGraph, ports_within, span
 
 
 def _ports(ports: set[int]) -> str:
@@ -39,12 +39,12 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
         lbs, missing = graph.load_balancers_of(service)
         lb_sgs = {sg.urn for lb in lbs for sg in graph.lb_security_groups(lb).resources}
         lb_ports = graph.lb_ports(service)
-        sc_ports, sc_complete = graph.service_connect_ports(service)
+        sc_ports, sc_aliases = graph.service_connect_ports(service)
         peers = [p for p in by_namespace.get(graph.namespace_key(service) or "", []) if p is not service]
-        peer_sgs = {sg.urn for p in peers for sg in task_sgs[p.urn]} if sc_ports or not sc_complete else set()
+        peer_sgs = {sg.urn for p in peers for sg in task_sgs[p.urn]} if sc_ports or sc_aliases is not None else set()
         for sg in sgs.resources:
             for ingress in graph.ingress_of(sg):
-                problem = _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_complete, missing)
+                problem = _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_aliases, missing)
                 if problem is None:
                     continue
                 if problem.startswith("?"):
@@ -54,10 +54,11 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
                 if key in reported:
                     continue
                 reported.add(key)
+                allowed = _allowed(lbs, lb_ports, peers, sc_ports | (sc_aliases or set()))
                 verdict.violation(
                     ingress.rule,
                     f"Task security group {sg.name} of ECS service {service.name} admits {problem} "
-                    f"({ingress.label}, {span(ingress.ports)}). {_allowed(lbs, lb_ports, peers, sc_ports)} "
+                    f"({ingress.label}, {span(ingress.ports)}). {allowed} "
                     "Remove that rule or reference the right security group.",
                 )
 
@@ -73,7 +74,7 @@ def _allowed(lbs: list[Res], lb_ports: set[int], peers: list[Res], sc_ports: set
     return f"It may admit only {' and '.join(sources)}."
 
 
-def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_complete, missing) -> str | None:
+def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_aliases, missing) -> str | None:
     """None when the ingress is allowed, a description when it is not, "?reason" when it can't be told."""
     if ingress.kind == "cidr":
         return f"the CIDR {ingress.value}"
@@ -98,11 +99,13 @@ def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_complete, missing) 
     if ingress.ports is None:
         return "?its ports are unknown during preview"
     allowed = (lb_ports if src in lb_sgs else set()) | (sc_ports if src in peer_sgs else set())
-    lo, hi = ingress.ports
-    if hi - lo < len(allowed) and all(p in allowed for p in range(lo, hi + 1)):
+    if ports_within(ingress.ports, allowed):
         return None
-    if src in peer_sgs and not sc_complete:
-        return "?its Service Connect ports are unknown during preview"
+    if src in peer_sgs and sc_aliases is not None:
+        # The server's container port is unknown during preview; its client alias port is the usual one.
+        if ports_within(ingress.ports, allowed | sc_aliases):
+            return None
+        return "?its Service Connect container port is unknown during preview"
     return f"the security group {ingress.source.name} on more than its container port"
 
 
