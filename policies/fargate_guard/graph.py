@@ -218,6 +218,7 @@ class StackGraph:
                 k: [self.by_urn[d.urn] for d in v if d.urn in self.by_urn]
                 for k, v in (r.property_dependencies or {}).items()
             }
+        self._endpoints_by_vpc: dict[str, list[Res]] | None = None
         self._reverse: dict[tuple[str, str], list[Res]] = defaultdict(list)
         self._linked: set[tuple[int, str, int]] = set()
         for res in self.all:
@@ -610,7 +611,13 @@ class StackGraph:
         return isolated, why
 
     def endpoints_in(self, vpc: Res | None) -> list[Res]:
-        return [e for e in self.of_type(ENDPOINT) if vpc is not None and self.vpc_of(e) is vpc]
+        if self._endpoints_by_vpc is None:
+            self._endpoints_by_vpc = defaultdict(list)
+            for endpoint in self.of_type(ENDPOINT):
+                owner = self.vpc_of(endpoint)
+                if owner is not None:
+                    self._endpoints_by_vpc[owner.urn].append(endpoint)
+        return self._endpoints_by_vpc.get(vpc.urn, []) if vpc is not None else []
 
     def endpoint_route_tables(self, endpoint: Res) -> Refs:
         """Route tables a Gateway endpoint is attached to (its routeTableIds and separate associations)."""
