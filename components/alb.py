@@ -55,8 +55,8 @@ class AlbIngress(pulumi.ComponentResource):
     ref: AlbRef
 
     def __init__(self, name: str, args: AlbIngressArgs, opts: pulumi.ResourceOptions | None = None):
+        args.validate()  # before registering anything
         super().__init__("fargate:ingress:AlbIngress", name, None, opts)
-        args.validate()
         tags = args.tags
         sg = aws.ec2.SecurityGroup(
             f"{name}-sg",

@@ -35,8 +35,8 @@ class AwsxNetwork(pulumi.ComponentResource):
     ref: NetworkRef
 
     def __init__(self, name: str, args: AwsxNetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        args.validate()  # before registering anything
         super().__init__("fargate:network:AwsxNetwork", name, None, opts)
-        args.validate()
         layout = args.layout
         vpc = awsx.ec2.Vpc(
             f"{name}-vpc",

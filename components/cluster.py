@@ -28,8 +28,8 @@ class ServiceCluster(pulumi.ComponentResource):
     ref: ClusterRef
 
     def __init__(self, name: str, args: ServiceClusterArgs, opts: pulumi.ResourceOptions | None = None):
+        args.validate()  # before registering anything
         super().__init__("fargate:ecs:ServiceCluster", name, None, opts)
-        args.validate()
         namespace = None
         if args.service_connect_namespace:
             namespace = aws.servicediscovery.HttpNamespace(

@@ -52,8 +52,8 @@ class EndpointEgressArgs:
 
 class EndpointEgress(pulumi.ComponentResource):
     def __init__(self, name: str, args: EndpointEgressArgs, opts: pulumi.ResourceOptions | None = None):
+        args.validate()  # before registering anything
         super().__init__("fargate:egress:EndpointEgress", name, None, opts)
-        args.validate()
         network = args.network
         self.s3_gateway_endpoint_id: pulumi.Output[str] | None = None
         if args.s3_gateway:

@@ -84,8 +84,8 @@ class FargateService(pulumi.ComponentResource):
     ref: ServiceRef
 
     def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None):
+        args.validate()  # before registering anything
         super().__init__("fargate:ecs:FargateService", name, None, opts)
-        args.validate()
         tags = args.tags
         classified = {**tags, DATA_CLASSIFICATION_TAG: args.classification}
         log_group = aws.cloudwatch.LogGroup(

@@ -29,8 +29,8 @@ class NatEgressArgs:
 
 class NatEgress(pulumi.ComponentResource):
     def __init__(self, name: str, args: NatEgressArgs, opts: pulumi.ResourceOptions | None = None):
+        args.validate()  # before registering anything
         super().__init__("fargate:egress:NatEgress", name, None, opts)
-        args.validate()
         network = args.network
         nat_count = len(network.private_route_table_ids) if args.per_az else 1
         nats = []

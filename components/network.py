@@ -50,8 +50,8 @@ class Network(pulumi.ComponentResource):
     ref: NetworkRef
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
+        args.validate()  # before registering anything
         super().__init__("fargate:network:Network", name, None, opts)
-        args.validate()
         tags = args.tags
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",

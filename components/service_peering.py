@@ -22,8 +22,8 @@ class ServicePeeringArgs:
 
 class ServicePeering(pulumi.ComponentResource):
     def __init__(self, name: str, args: ServicePeeringArgs, opts: pulumi.ResourceOptions | None = None):
+        args.validate()  # before registering anything
         super().__init__("fargate:ecs:ServicePeering", name, None, opts)
-        args.validate()
         for client in args.services:
             for server in args.services:
                 if client is server:

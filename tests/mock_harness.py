@@ -5,9 +5,10 @@ id of the resource it should point at."""
 
 import json
 import runpy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pulumi
@@ -146,6 +147,26 @@ def stack_config(stack: str) -> dict[str, Any]:
 
 def run_program(config: Mapping[str, Any], *, stack: str = "test", preview: bool = False, entry: bool = False) -> Run:
     """Run infra under mocks with this stack config. entry=True runs infra/__main__.py as Pulumi would."""
+
+    def program() -> dict[str, Any]:
+        if entry:
+            runpy.run_path(str(REPO / "infra" / "__main__.py"), run_name="__main__")
+            return {}
+        from infra.program import build, load_spec
+
+        return build(load_spec())
+
+    return run_function(program, config=config, stack=stack, preview=preview)
+
+
+def run_function(
+    program: Callable[[], Any],
+    *,
+    config: Mapping[str, Any] = MappingProxyType({}),
+    stack: str = "test",
+    preview: bool = False,
+) -> Run:
+    """Run any Pulumi code under fresh mocks; a dict it returns becomes Run.outputs."""
     region = str(config.get("aws:region", "us-east-1"))
     mocks = PlatformMocks(region, preview)
     monitor = RecordingMonitor(mocks)
@@ -153,16 +174,20 @@ def run_program(config: Mapping[str, Any], *, stack: str = "test", preview: bool
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
     set_all_config(config_strings(config))
     run = Run(stack, monitor.registrations, mocks.calls)
+    _LAST_RUN[:] = [run]
     try:
-        if entry:
-            runpy.run_path(str(REPO / "infra" / "__main__.py"), run_name="__main__")
-        else:
-            from infra.program import build, load_spec
-
-            run.outputs = build(load_spec())
+        run.outputs = program() or {}
     finally:
         _sync_await(wait_for_rpcs())
     return run
+
+
+_LAST_RUN: list[Run] = []
+
+
+def last_run() -> Run:
+    """The most recent run, also when the program raised (to check that nothing was registered)."""
+    return _LAST_RUN[0]
 
 
 def resolved(run: Run, key: str) -> Any:
