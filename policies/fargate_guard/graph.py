@@ -60,6 +60,16 @@ PULL_THROUGH_RULE = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 DEFAULT_ROUTE_CIDRS = ("0.0.0.0/0", "::/0")
+# Route targets through which a default route may reach the internet via another network (centralized egress).
+INDIRECT_TARGETS = {
+    "transitGatewayId": "transit gateway",
+    "vpcPeeringConnectionId": "VPC peering connection",
+    "networkInterfaceId": "network interface",
+    "vpcEndpointId": "gateway load balancer endpoint",
+    "coreNetworkArn": "core network",
+    "carrierGatewayId": "carrier gateway",
+    "localGatewayId": "local gateway",
+}
 
 
 def is_unknown(value: Any) -> bool:
@@ -321,36 +331,23 @@ class StackGraph:
     def routes_of(self, table: Res) -> list[Route]:
         """Every route of a table: its inline `routes` and the separate `aws.ec2.Route` resources that target it."""
         routes: list[Route] = []
-        inline = as_list(table.get("routes"))
         igw_deps = table.dep_types("routes", IGW)
         nat_deps = table.dep_types("routes", NAT)
-        for i, r in enumerate(inline):
-            if not isinstance(r, dict):
-                continue
-            dest = r.get("cidrBlock") or r.get("ipv6CidrBlock")
-            label = f"inline route #{i + 1} ({dest}) of {table.name}"
-            routes.append(
-                self._route(table, table, label, dest, r.get("gatewayId"), r.get("natGatewayId"), igw_deps, nat_deps)
-            )
+        for i, r in enumerate(as_list(table.get("routes"))):
+            if isinstance(r, dict):
+                dest = r.get("cidrBlock") or r.get("ipv6CidrBlock")
+                label = f"inline route #{i + 1} ({dest}) of {table.name}"
+                routes.append(self._route(table, table, label, dest, r, igw_deps, nat_deps))
         for route in self.referrers(table, "routeTableId", ROUTE):
             dest = route.get("destinationCidrBlock") or route.get("destinationIpv6CidrBlock")
-            label = f"route {route.name} ({dest})"
-            routes.append(
-                self._route(
-                    table,
-                    route,
-                    label,
-                    dest,
-                    route.get("gatewayId"),
-                    route.get("natGatewayId"),
-                    route.dep_types("gatewayId", IGW),
-                    route.dep_types("natGatewayId", NAT),
-                )
-            )
+            igws, nats = route.dep_types("gatewayId", IGW), route.dep_types("natGatewayId", NAT)
+            routes.append(self._route(table, route, f"route {route.name} ({dest})", dest, route.props, igws, nats))
         return routes
 
-    def _route(self, table, holder, label, dest, gateway_id, nat_id, igw_deps, nat_deps) -> Route:
+    def _route(self, table, holder, label, dest, props: dict, igw_deps, nat_deps) -> Route:
+        gateway_id, nat_id = props.get("gatewayId"), props.get("natGatewayId")
         kind, target, target_name = "other", None, ""
+        indirect = next((k for k in INDIRECT_TARGETS if props.get(k) is not None), None)
         if nat_id is not None:
             kind = "nat"
             target = self.by_id.get(nat_id) if not is_unknown(nat_id) else (nat_deps[0] if nat_deps else None)
@@ -364,6 +361,11 @@ class StackGraph:
                 if (target and target.type == IGW) or str(gateway_id).startswith("igw-"):
                     kind = "igw"
             target_name = target.name if target else str(gateway_id)
+        elif indirect:
+            kind = "indirect"
+            value = props[indirect]
+            target = None if is_unknown(value) else self.by_id.get(value)
+            target_name = f"{INDIRECT_TARGETS[indirect]} {target.name if target else value}"
         return Route(table, holder, label, dest, kind, target, target_name)
 
     def egress_of_subnet(self, subnet: Res) -> Egress:
@@ -384,6 +386,8 @@ class StackGraph:
                     egress.igw.append(route)
                 elif route.kind == "nat":
                     egress.nat.append(route)
+                elif route.kind == "indirect":
+                    egress.indirect.append(route)
                 elif route.kind == "unknown":
                     egress.undecidable.append(f"the target of {route.label} is unknown during preview")
         return egress
@@ -604,7 +608,11 @@ class StackGraph:
         for egress in self.subnet_egress(subnets.resources):
             if egress.has_internet:
                 continue
-            if egress.undecidable:
+            why += [
+                f"subnet {egress.subnet.name}'s {r.describe()}; whether that reaches the internet is decided elsewhere"
+                for r in egress.indirect
+            ]
+            if egress.undecidable or egress.indirect:
                 why.extend(egress.undecidable)
             else:
                 isolated.append(egress)
@@ -654,8 +662,8 @@ class Route:
     target_name: str
 
     def describe(self) -> str:
-        what = {"igw": "internet gateway", "nat": "NAT gateway"}.get(self.kind, "gateway")
-        return f"route table {self.table.name} sends {self.dest} to {what} {self.target_name} ({self.label})"
+        what = {"igw": "internet gateway ", "nat": "NAT gateway ", "indirect": ""}.get(self.kind, "gateway ")
+        return f"route table {self.table.name} sends {self.dest} to {what}{self.target_name} ({self.label})"
 
 
 @dataclass
@@ -664,6 +672,7 @@ class Egress:
     tables: list[Res]
     igw: list[Route] = field(default_factory=list)
     nat: list[Route] = field(default_factory=list)
+    indirect: list[Route] = field(default_factory=list)  # through a transit gateway, peering, appliance...
     undecidable: list[str] = field(default_factory=list)
 
     @property

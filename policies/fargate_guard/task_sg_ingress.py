@@ -25,6 +25,8 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
             by_namespace[ns].append(service)
     reported: set[tuple[str, str]] = set()
     for service in services:
+        if service.get("networkConfiguration") is None:
+            continue  # not awsvpc (EC2 bridge/host networking): tasks use the instance's security groups
         verdict.check()
         sgs = graph.service_network(service)[1]
         for value in sgs.unresolved:
