@@ -30,6 +30,14 @@ def test_sensitive_worker_with_an_inline_igw_route_is_caught_before_ids_exist(po
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_egress_through_a_transit_gateway_is_undecidable_not_flagged(policy_pack, mode):
+    report = judge(policy_pack, "nat_egress", mode, config={"fixture:flaw": "tgw-egress"})
+    assert flagged(report) == set()
+    reason = not_applicable(report)["public-images-need-egress"]
+    assert "subnet app-b's route table app-b-rt sends 0.0.0.0/0 to transit gateway egress-tgw" in reason
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_nat_without_s3_gateway_endpoint_is_advised_on_every_nat(policy_pack, mode):
     report = judge(policy_pack, "nat_egress", mode, config={"fixture:flaw": "no-s3-endpoint"})
     assert flagged(report) == expected(

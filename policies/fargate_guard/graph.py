@@ -364,7 +364,11 @@ class StackGraph:
         elif indirect:
             kind = "indirect"
             value = props[indirect]
-            target = None if is_unknown(value) else self.by_id.get(value)
+            if is_unknown(value):  # the dependency of its key (separate Route) or of `routes` that is no IGW/NAT
+                deps = [d for d in holder.deps.get(indirect, holder.deps.get("routes", [])) if d.type not in (IGW, NAT)]
+                target = deps[0] if len(deps) == 1 else None
+            else:
+                target = self.by_id.get(value)
             target_name = f"{INDIRECT_TARGETS[indirect]} {target.name if target else value}"
         return Route(table, holder, label, dest, kind, target, target_name)
 
