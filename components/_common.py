@@ -4,6 +4,7 @@ import json
 from collections.abc import Mapping
 
 import pulumi
+import pulumi_aws as aws
 
 
 def name_tags(tags: Mapping[str, str], name: str, **extra: str) -> dict[str, str]:
@@ -26,3 +27,23 @@ def assume_role_policy(service: str) -> str:
 def child(parent: pulumi.Resource, *, depends_on=None) -> pulumi.ResourceOptions:
     """Options for a component's child resource."""
     return pulumi.ResourceOptions(parent=parent, depends_on=depends_on)
+
+
+def allow_sg_to_sg(
+    parent: pulumi.Resource,
+    name: str,
+    *,
+    client_sg: pulumi.Input[str],
+    server_sg: pulumi.Input[str],
+    port: int,
+    description: str,
+) -> None:
+    """tcp `port` from one SG to another, by SG reference on both sides: `{name}-in` on the server's SG and
+    `{name}-out` on the client's SG."""
+    rule = {"ip_protocol": "tcp", "from_port": port, "to_port": port, "description": description}
+    aws.vpc.SecurityGroupIngressRule(
+        f"{name}-in", security_group_id=server_sg, referenced_security_group_id=client_sg, opts=child(parent), **rule
+    )
+    aws.vpc.SecurityGroupEgressRule(
+        f"{name}-out", security_group_id=client_sg, referenced_security_group_id=server_sg, opts=child(parent), **rule
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components._common import assume_role_policy, child, name_tags
+from components._common import allow_sg_to_sg, assume_role_policy, child, name_tags
 from components.limits import (
     LOG_RETENTION_DAYS,
     MAX_CONDITION_VALUES_PER_RULE,
@@ -212,25 +212,13 @@ class FargateService(pulumi.ComponentResource):
 
     def _attach_to_alb(self, name: str, args: FargateServiceArgs, sg: aws.ec2.SecurityGroup):
         alb = args.alb
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-sg-from-alb",
-            security_group_id=sg.id,
-            referenced_security_group_id=alb.security_group_id,
-            ip_protocol="tcp",
-            from_port=args.port,
-            to_port=args.port,
+        allow_sg_to_sg(
+            self,
+            f"{name}-alb",
+            client_sg=alb.security_group_id,
+            server_sg=sg.id,
+            port=args.port,
             description=f"ALB to {args.service_name}:{args.port}",
-            opts=child(self),
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-alb-egress",
-            security_group_id=alb.security_group_id,
-            referenced_security_group_id=sg.id,
-            ip_protocol="tcp",
-            from_port=args.port,
-            to_port=args.port,
-            description=f"ALB to {args.service_name}:{args.port}",
-            opts=child(self),
         )
         target_group = aws.lb.TargetGroup(
             f"{name}-tg",

@@ -4,9 +4,8 @@ by SG reference (never a CIDR), and the client side gets the matching egress rul
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
 
-from components._common import child
+from components._common import allow_sg_to_sg
 from components.refs import ServiceRef
 
 
@@ -28,25 +27,12 @@ class ServicePeering(pulumi.ComponentResource):
             for server in args.services:
                 if client is server:
                     continue
-                pair = f"{name}-{client.name}-to-{server.name}"
-                rule = {
-                    "ip_protocol": "tcp",
-                    "from_port": server.port,
-                    "to_port": server.port,
-                    "description": f"Service Connect {client.name} -> {server.name}:{server.port}",
-                }
-                aws.vpc.SecurityGroupIngressRule(
-                    f"{pair}-in",
-                    security_group_id=server.security_group_id,
-                    referenced_security_group_id=client.security_group_id,
-                    opts=child(self),
-                    **rule,
-                )
-                aws.vpc.SecurityGroupEgressRule(
-                    f"{pair}-out",
-                    security_group_id=client.security_group_id,
-                    referenced_security_group_id=server.security_group_id,
-                    opts=child(self),
-                    **rule,
+                allow_sg_to_sg(
+                    self,
+                    f"{name}-{client.name}-to-{server.name}",
+                    client_sg=client.security_group_id,
+                    server_sg=server.security_group_id,
+                    port=server.port,
+                    description=f"Service Connect {client.name} -> {server.name}:{server.port}",
                 )
         self.register_outputs({"services": [s.name for s in args.services]})
