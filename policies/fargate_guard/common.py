@@ -6,7 +6,7 @@ resources during a first preview when no id is known yet.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pulumi_policy import (
@@ -17,7 +17,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .graph import Res, StackGraph
+from .graph import ECS_SERVICE, Egress, Res, StackGraph, is_unknown
 
 SENSITIVITY_SCHEMA = {
     "sensitiveTagKey": {
@@ -96,6 +96,25 @@ def stack_policy(
         validate=validate,
         config_schema=PolicyConfigSchema(properties=schema) if schema else None,
     )
+
+
+def isolated_services(graph: StackGraph, verdict: Verdict) -> Iterator[tuple[Res, list[Egress]]]:
+    """ECS services with subnets that have neither a NAT nor an IGW default route, with those subnets."""
+    for service in graph.of_type(ECS_SERVICE):
+        isolated, why = graph.isolated_subnets(service)
+        for reason in why:
+            verdict.undecidable(service, reason)
+        if isolated:
+            verdict.check()
+            yield service, isolated
+
+
+def flag_if_true(verdict: Verdict, res: Res, value: Any, setting: str, message: str) -> None:
+    """A boolean setting that must not be true: violation when true, undecidable when unknown."""
+    if is_unknown(value):
+        verdict.undecidable(res, f"{setting} is unknown during preview")
+    elif value is True:
+        verdict.violation(res, message)
 
 
 def names(resources: list[Res]) -> str:

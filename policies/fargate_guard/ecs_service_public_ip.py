@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, stack_policy
-from .graph import ECS_SERVICE, StackGraph, is_unknown
+from .common import Verdict, flag_if_true, stack_policy
+from .graph import ECS_SERVICE, StackGraph
 
 
 def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
@@ -13,14 +13,11 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
         verdict.check()
         net = service.get("networkConfiguration")
         assign = net.get("assignPublicIp") if isinstance(net, dict) else net
-        if is_unknown(assign):
-            verdict.undecidable(service, "assign_public_ip is unknown during preview")
-        elif assign is True:
-            verdict.violation(
-                service,
-                f"ECS service {service.name} assigns public IPs to its tasks; set assign_public_ip=false and reach "
-                "the internet through a NAT gateway or VPC endpoints.",
-            )
+        message = (
+            f"ECS service {service.name} assigns public IPs to its tasks; set assign_public_ip=false and reach "
+            "the internet through a NAT gateway or VPC endpoints."
+        )
+        flag_if_true(verdict, service, assign, "assign_public_ip", message)
 
 
 POLICY = stack_policy(

@@ -60,6 +60,11 @@ PULL_THROUGH_RULE = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 DEFAULT_ROUTE_CIDRS = ("0.0.0.0/0", "::/0")
+# Input names of the separate ingress rule resources: protocol, source SG, IPv4 CIDR, IPv6 CIDR, prefix list, self.
+SEPARATE_RULE_KEYS = {
+    SG_RULE: ("protocol", "sourceSecurityGroupId", "cidrBlocks", "ipv6CidrBlocks", "prefixListIds", "self"),
+    SG_INGRESS_RULE: ("ipProtocol", "referencedSecurityGroupId", "cidrIpv4", "cidrIpv6", "prefixListId", None),
+}
 # Route targets through which a default route may reach the internet via another network (centralized egress).
 INDIRECT_TARGETS = {
     "transitGatewayId": "transit gateway",
@@ -423,40 +428,25 @@ class StackGraph:
                 bool(rule.get("self")),
                 shared_key=len(inline) > 1,
             )
-        for rule in self.referrers(sg, "securityGroupId", SG_RULE):
-            if rule.get("type") != "ingress":
-                continue
-            proto = str(rule.get("protocol"))
-            ports = port_range(rule.get("fromPort"), rule.get("toPort"), proto)
-            out += self._sources(
-                sg,
-                rule,
-                f"rule {rule.name}",
-                ports,
-                proto,
-                "sourceSecurityGroupId",
-                rule.get("cidrBlocks"),
-                rule.get("ipv6CidrBlocks"),
-                rule.get("prefixListIds"),
-                rule.get("sourceSecurityGroupId"),
-                bool(rule.get("self")),
-            )
-        for rule in self.referrers(sg, "securityGroupId", SG_INGRESS_RULE):
-            proto = str(rule.get("ipProtocol"))
-            ports = port_range(rule.get("fromPort"), rule.get("toPort"), proto)
-            out += self._sources(
-                sg,
-                rule,
-                f"rule {rule.name}",
-                ports,
-                proto,
-                "referencedSecurityGroupId",
-                rule.get("cidrIpv4"),
-                rule.get("cidrIpv6"),
-                rule.get("prefixListId"),
-                rule.get("referencedSecurityGroupId"),
-                False,
-            )
+        for typ, (proto_key, sg_key, cidr4, cidr6, prefixes, self_key) in SEPARATE_RULE_KEYS.items():
+            for rule in self.referrers(sg, "securityGroupId", typ):
+                if typ == SG_RULE and rule.get("type") != "ingress":
+                    continue
+                proto = str(rule.get(proto_key))
+                ports = port_range(rule.get("fromPort"), rule.get("toPort"), proto)
+                out += self._sources(
+                    sg,
+                    rule,
+                    f"rule {rule.name}",
+                    ports,
+                    proto,
+                    sg_key,
+                    rule.get(cidr4),
+                    rule.get(cidr6),
+                    rule.get(prefixes),
+                    rule.get(sg_key),
+                    bool(self_key and rule.get(self_key)),
+                )
         return out
 
     def _sources(

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, stack_policy
-from .graph import ECS_SERVICE, StackGraph, endpoint_service, endpoint_type
+from .common import Verdict, isolated_services, stack_policy
+from .graph import StackGraph, endpoint_service, endpoint_type
 from .images import uses_awslogs
 
 
 def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
     s3_tables = graph.s3_gateway_tables()
-    for service in graph.of_type(ECS_SERVICE):
-        isolated, why = graph.isolated_subnets(service)
-        for reason in why:
-            verdict.undecidable(service, reason)
-        if not isolated:
-            continue
-        verdict.check()
+    for service, isolated in isolated_services(graph, verdict):
         missing: list[str] = []
         uncovered: dict[str, list[str]] = {}
         for egress in isolated:

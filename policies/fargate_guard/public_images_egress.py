@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, stack_policy
-from .graph import ECS_SERVICE, StackGraph
+from .common import Verdict, isolated_services, stack_policy
+from .graph import StackGraph
 from .images import images_of, registry
 
 
 def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
-    for service in graph.of_type(ECS_SERVICE):
-        isolated, why = graph.isolated_subnets(service)
-        for reason in why:
-            verdict.undecidable(service, reason)
-        if not isolated:
-            continue
-        verdict.check()
+    for service, isolated in isolated_services(graph, verdict):
         images, from_ecr = images_of(graph, graph.task_definition(service))
         if images is None:
             if not from_ecr:

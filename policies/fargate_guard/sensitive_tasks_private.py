@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import SENSITIVITY_SCHEMA, Verdict, stack_policy
+from .common import SENSITIVITY_SCHEMA, Verdict, flag_if_true, stack_policy
 from .graph import ECS_SERVICE, StackGraph, is_unknown
 
 
@@ -18,10 +18,8 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
         label = f"ECS service {service.name} is tagged {tag_key}={value}"
         net = service.get("networkConfiguration")
         assign = net.get("assignPublicIp") if isinstance(net, dict) else None
-        if assign is True:
-            verdict.violation(service, f"{label} but sets assign_public_ip=true; set it to false.")
-        elif is_unknown(assign) or is_unknown(net):
-            verdict.undecidable(service, "assign_public_ip is unknown during preview")
+        message = f"{label} but sets assign_public_ip=true; set it to false."
+        flag_if_true(verdict, service, net if is_unknown(net) else assign, "assign_public_ip", message)
         subnets, _ = graph.service_network(service)
         if subnets.unresolved:
             verdict.undecidable(service, f"subnets {', '.join(subnets.unresolved)} are not in this stack")

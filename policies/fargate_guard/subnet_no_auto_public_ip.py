@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, stack_policy
-from .graph import SUBNET, StackGraph, is_unknown
+from .common import Verdict, flag_if_true, stack_policy
+from .graph import SUBNET, StackGraph
 
 
 def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
     for subnet in graph.of_type(SUBNET):
         verdict.check()
-        value = subnet.get("mapPublicIpOnLaunch")
-        if is_unknown(value):
-            verdict.undecidable(subnet, "map_public_ip_on_launch is unknown during preview")
-        elif value is True:
-            verdict.violation(
-                subnet,
-                f"Subnet {subnet.name} auto-assigns public IPs to every interface launched in it; set "
-                "map_public_ip_on_launch=False and give public IPs only where needed (the ALB and NAT have their own).",
-            )
+        message = (
+            f"Subnet {subnet.name} auto-assigns public IPs to every interface launched in it; set "
+            "map_public_ip_on_launch=False and give public IPs only where needed (the ALB and NAT have their own)."
+        )
+        flag_if_true(verdict, subnet, subnet.get("mapPublicIpOnLaunch"), "map_public_ip_on_launch", message)
 
 
 POLICY = stack_policy(
