@@ -91,25 +91,15 @@ class FargateService(pulumi.ComponentResource):
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs", retention_in_days=args.log_retention_days, tags=tags, opts=child(self)
         )
-        execution_role = aws.iam.Role(
-            f"{name}-execution-role",
-            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
-            description=f"ECS task execution role for {args.service_name}",
-            tags=tags,
-            opts=child(self),
-        )
+        execution_role = self._role(f"{name}-execution-role", f"ECS task execution role for {args.service_name}", tags)
         aws.iam.RolePolicyAttachment(
             f"{name}-execution-policy",
             role=execution_role.name,
             policy_arn=EXECUTION_ROLE_POLICY_ARN,
             opts=child(self),
         )
-        task_role = aws.iam.Role(
-            f"{name}-task-role",
-            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
-            description=f"Task role for {args.service_name}; grant it only what the app needs",
-            tags=tags,
-            opts=child(self),
+        task_role = self._role(
+            f"{name}-task-role", f"Task role for {args.service_name}; grant it only what the app needs", tags
         )
         task_definition = aws.ecs.TaskDefinition(
             f"{name}-task",
@@ -169,6 +159,16 @@ class FargateService(pulumi.ComponentResource):
         self.service_name = service.name
         self.register_outputs(
             {"serviceName": service.name, "securityGroupId": sg.id, "taskDefinitionArn": task_definition.arn}
+        )
+
+    def _role(self, role_name: str, description: str, tags: Mapping[str, str]) -> aws.iam.Role:
+        """A role ECS tasks can assume, with no policies of its own."""
+        return aws.iam.Role(
+            role_name,
+            assume_role_policy=assume_role_policy("ecs-tasks.amazonaws.com"),
+            description=description,
+            tags=tags,
+            opts=child(self),
         )
 
     @staticmethod

@@ -123,22 +123,22 @@ def test_dev_exports_the_vpc_alb_and_services(dev):
     assert resolved(dev, "serviceConnectNamespace") == "internal"
 
 
+def resource_set(run):
+    return sorted((r.type, r.name, r.parent) for r in run.registrations)
+
+
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_the_entry_point_pulumi_runs_builds_the_same_stack(stack):
     direct = run_program(stack_config(stack), stack=stack)
     entry = run_program(stack_config(stack), stack=stack, entry=True)
-    assert sorted((r.type, r.name) for r in entry.registrations) == sorted(
-        (r.type, r.name) for r in direct.registrations
-    )
+    assert resource_set(entry) == resource_set(direct)
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_preview_registers_the_same_resources_with_unknown_ids(stack):
     update = run_program(stack_config(stack), stack=stack)
     preview = run_program(stack_config(stack), stack=stack, preview=True)
-    assert sorted((r.type, r.name) for r in preview.registrations) == sorted(
-        (r.type, r.name) for r in update.registrations
-    )
+    assert resource_set(preview) == resource_set(update)
     subnet = preview.of_type("aws:ec2/subnet:Subnet")[0]
     assert subnet.inputs["vpcId"] == UNKNOWN
     assert preview.named("network-vpc").urn in subnet.property_dependencies["vpcId"]
