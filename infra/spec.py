@@ -94,7 +94,7 @@ class _Section:
     def has(self, key: str) -> bool:
         return key in self.raw and self.raw[key] is not None
 
-    def _get(self, key: str, default: Any, kind: type, kind_name: str) -> Any:
+    def typed(self, key: str, default: Any, kind: type, kind_name: str) -> Any:
         if not self.has(key):
             if default is _MISSING:
                 raise SpecError(self.at(key), _MISSING, "is required", kind_name)
@@ -105,29 +105,29 @@ class _Section:
         return value
 
     def string(self, key: str, default: Any = _MISSING, choices: Sequence[str] | None = None) -> Any:
-        value = self._get(key, default, str, " | ".join(choices) if choices else "a string")
+        value = self.typed(key, default, str, " | ".join(choices) if choices else "a string")
         if choices and value is not None and value not in choices:
             raise SpecError(self.at(key), value, "is not a known value", ", ".join(choices))
         return value
 
     def integer(self, key: str, default: Any, low: int, high: int) -> int:
-        value = self._get(key, default, int, f"an integer {low}..{high}")
+        value = self.typed(key, default, int, f"an integer {low}..{high}")
         if not low <= value <= high:
             raise SpecError(self.at(key), value, "is out of range", f"{low}..{high}")
         return value
 
     def boolean(self, key: str, default: bool) -> bool:
-        return self._get(key, default, bool, "true | false")
+        return self.typed(key, default, bool, "true | false")
 
     def strings(self, key: str, default: Any = ()) -> tuple[str, ...]:
-        values = self._get(key, default if default is _MISSING else list(default), list, "a list of strings")
+        values = self.typed(key, default if default is _MISSING else list(default), list, "a list of strings")
         for i, value in enumerate(values):
             if not isinstance(value, str) or not value:
                 raise SpecError(f"{self.at(key)}[{i}]", value, f"is {_type_name(value)}", "a non-empty string")
         return tuple(values)
 
     def section(self, key: str, keys: Sequence[str]) -> "_Section":
-        return _Section(self._get(key, {}, dict, "an object"), self.at(key), keys)
+        return _Section(self.typed(key, {}, dict, "an object"), self.at(key), keys)
 
     def forbid(self, keys: Sequence[str], reason: str, allowed: str) -> None:
         for key in keys:
@@ -483,7 +483,7 @@ def _ingress(section: _Section) -> IngressSpec:
 
 
 def _services(top: _Section, egress: EgressSpec, region: str) -> tuple[ServiceSpec, ...]:
-    raw = top._get("services", _MISSING, list, "a list of services")
+    raw = top.typed("services", _MISSING, list, "a list of services")
     if not raw:
         raise SpecError(top.at("services"), raw, "is empty", "a list of 1 or more services")
     services = tuple(
@@ -566,10 +566,10 @@ def _service(section: _Section, egress: EgressSpec, region: str) -> ServiceSpec:
             "cannot be pulled through VPC endpoints",
             f"a private ECR image in {region} (<account>.dkr.ecr.{region}.amazonaws.com/<repo>:<tag>)",
         )
-    cpu = section._get("cpu", 256, int, "an integer")
+    cpu = section.typed("cpu", 256, int, "an integer")
     if cpu not in FARGATE_SIZES:
         raise SpecError(section.at("cpu"), cpu, "is not a valid Fargate CPU value", ", ".join(map(str, FARGATE_SIZES)))
-    memory = section._get("memory", FARGATE_SIZES[cpu][0], int, "an integer")
+    memory = section.typed("memory", FARGATE_SIZES[cpu][0], int, "an integer")
     if memory not in FARGATE_SIZES[cpu]:
         raise SpecError(
             section.at("memory"),
@@ -629,7 +629,7 @@ def _service_connect(section: _Section) -> ServiceConnectSpec:
 
 
 def _log_retention(top: _Section) -> int:
-    days = top._get("logRetentionDays", 30, int, "an integer")
+    days = top.typed("logRetentionDays", 30, int, "an integer")
     if days not in LOG_RETENTION_DAYS:
         raise SpecError(
             top.at("logRetentionDays"),
@@ -641,7 +641,7 @@ def _log_retention(top: _Section) -> int:
 
 
 def _tags(top: _Section) -> dict[str, str]:
-    tags = top._get("tags", {}, dict, "an object of string to string")
+    tags = top.typed("tags", {}, dict, "an object of string to string")
     for key, value in tags.items():
         if key in RESERVED_TAGS:
             raise SpecError(
