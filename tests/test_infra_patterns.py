@@ -399,3 +399,13 @@ def test_cluster_has_container_insights_and_logs_have_retention():
     assert {"name": "containerInsights", "value": "enabled"} in cluster.inputs["settings"]
     for log_group in run.of_type("aws:cloudwatch/logGroup:LogGroup"):
         assert log_group.inputs["retentionInDays"] == 30
+
+
+def test_alb_waits_for_the_internet_gateway_and_services_wait_for_their_listener_rules():
+    run = pattern("nat-single")
+    (alb,) = run.of_type(LOAD_BALANCER)
+    assert run.named("network-igw").urn in alb.dependencies
+    for service in run.of_type(ECS_SERVICE):
+        rules = [r for r in run.of_type(LISTENER_RULE) if r.parent == service.parent]
+        assert {r.urn for r in rules} <= set(service.dependencies)
+        assert bool(rules) == bool(service.inputs.get("loadBalancers"))
