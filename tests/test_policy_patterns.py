@@ -13,6 +13,18 @@ M, A = "mandatory", "advisory"
 
 
 @pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("form", ["name", "cluster"])
+def test_service_connect_peers_match_whether_the_namespace_is_an_arn_a_name_or_the_cluster_default(
+    policy_pack, form, mode
+):
+    # frontend names the namespace by ARN; backend by name, or both take the cluster's default namespace.
+    report = judge(policy_pack, "baseline", mode, config={"fixture:namespace": form})
+    assert flagged(report) == set()
+    stray = judge(policy_pack, "baseline", mode, config={"fixture:namespace": form, "fixture:flaw": "stray-sg-ingress"})
+    assert flagged(stray) == expected(stray, {("task-sg-ingress-from-sgs", "backend-from-alb", M)})
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_nat_egress_with_one_nat_per_az_and_an_s3_gateway_is_clean(policy_pack, mode):
     report = judge(policy_pack, "nat_egress", mode)
     assert flagged(report) == set()

@@ -58,6 +58,12 @@ TASK_DEF = "aws:ecs/taskDefinition:TaskDefinition"
 ECR_REPO = "aws:ecr/repository:Repository"
 PULL_THROUGH_RULE = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+CLUSTER = "aws:ecs/cluster:Cluster"
+NAMESPACES = (
+    "aws:servicediscovery/httpNamespace:HttpNamespace",
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
+    "aws:servicediscovery/publicDnsNamespace:PublicDnsNamespace",
+)
 
 DEFAULT_ROUTE_CIDRS = ("0.0.0.0/0", "::/0")
 # Input names of the separate ingress rule resources: protocol, source SG, IPv4 CIDR, IPv6 CIDR, prefix list, self.
@@ -551,16 +557,29 @@ class StackGraph:
         return sc if isinstance(sc, dict) and sc.get("enabled") is True else None
 
     def namespace_key(self, service: Res) -> str | None:
-        """What identifies a service's Service Connect namespace: the namespace resource, else its ARN/name."""
+        """What identifies a service's Service Connect namespace: the namespace resource's URN, else its ARN or name.
+
+        The namespace may be given by ARN or by name, or left out for the cluster's `serviceConnectDefaults`.
+        """
         sc = self.service_connect(service)
         if sc is None:
             return None
-        deps = [d for d in service.deps.get("serviceConnectConfiguration", []) if "Namespace" in d.type]
+        holder, key, value = service, "serviceConnectConfiguration", sc.get("namespace")
+        if value is None and not service.dep_types(key, *NAMESPACES):
+            cluster = self.ref(service, "cluster", CLUSTER)
+            defaults = cluster.get("serviceConnectDefaults") if cluster else None
+            holder, key = cluster, "serviceConnectDefaults"
+            value = defaults.get("namespace") if isinstance(defaults, dict) else None
+        if holder is None:
+            return None
+        deps = holder.dep_types(key, *NAMESPACES)
         if deps:
             return deps[0].urn
-        ns = sc.get("namespace")
-        if isinstance(ns, str) and not is_unknown(ns):
-            return self.by_id[ns].urn if ns in self.by_id else ns
+        if isinstance(value, str) and not is_unknown(value):
+            if value in self.by_id:
+                return self.by_id[value].urn
+            named = [ns for ns in self.of_type(*NAMESPACES) if ns.get("name") == value]
+            return named[0].urn if len(named) == 1 else value
         return None
 
     def service_connect_ports(self, service: Res) -> tuple[set[int], set[int] | None]:
