@@ -25,6 +25,7 @@ MATRIX: dict[str, set[tuple[str, str, str]]] = {
     "prefix-list-ingress": {(INGRESS, "backend-from-prefix-list", M)},
     "wide-alb-ingress": {(INGRESS, "frontend-from-alb", M)},
     "stray-sg-ingress": {(INGRESS, "backend-from-alb", M)},
+    "inline-stray-sg": {(INGRESS, "backend-sg", M)},
     "s3-interface": {("s3-endpoint-is-gateway", "s3-endpoint", M), (PULL, "frontend", M), (PULL, "backend", M)},
     "no-ecr-dkr": {(PULL, "frontend", M), (PULL, "backend", M)},
     "no-logs-endpoint": {(PULL, "frontend", M), (PULL, "backend", M)},

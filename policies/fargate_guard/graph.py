@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -247,8 +247,8 @@ class StackGraph:
                 for target in targets:
                     self._link(target, key, res)
             for key, value in res.props.items():
-                for v in as_list(value):
-                    if isinstance(v, str) and v in self.by_id:
+                for v in _strings(value):
+                    if v in self.by_id:
                         self._link(self.by_id[v], key, res)
 
     def _link(self, target: Res, key: str, source: Res) -> None:
@@ -268,8 +268,8 @@ class StackGraph:
     def refs(self, res: Res, key: str, values: Any, *types: str) -> Refs:
         """Resolve `values` (ids/ARNs, possibly unknown), found under top-level input `key`, to resources of `types`.
 
-        Known values resolve by id/ARN. Unknown values resolve through the key's property dependencies: when the
-        count of unknown values equals the count of dependencies of the right type not yet matched, they are them.
+        Known values resolve by id/ARN. Unknown values resolve through the key's property dependencies of the right
+        type not matched yet (all of them: the engine only tells which resources the key's value came from).
         """
         values = [v for v in as_list(values) if v is not None]
         found: list[Res] = []
@@ -471,8 +471,9 @@ class StackGraph:
                 # any inline rule depends on. Name the ones we can, and keep the rest as candidates.
                 known_refs = self.refs(holder, sg_key, [v for v in sg_values if not is_unknown(v)], SG)
                 candidates = holder.dep_types(sg_key, SG)
+                vague = f"one of the inline ingress rules of {sg.name}"
                 for src in _unique(known_refs.resources + candidates):
-                    out.append(Ingress(holder, label, "sg", src.name, src, ports, proto, ambiguous=True))
+                    out.append(Ingress(holder, vague, "sg", src.name, src, ports, proto, ambiguous=True))
                 for v in known_refs.unresolved:
                     out.append(Ingress(holder, label, "sg", v, None, ports, proto))
             else:
@@ -691,6 +692,18 @@ class Egress:
     @property
     def has_internet(self) -> bool:
         return bool(self.igw or self.nat)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string inside an input, however deeply nested (ids and ARNs referenced from objects and lists)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
 
 
 def _unique(items: Iterable[Res]) -> list[Res]:
