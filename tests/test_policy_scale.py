@@ -4,28 +4,14 @@ checked in linear time, with every id unknown as in a first preview."""
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
-import sys
 import time
-from pathlib import Path
 
-import pytest
 from pulumi_policy import PolicyResource, PolicyResourceOptions, StackValidationArgs
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
-PACK = Path(__file__).resolve().parent.parent / "policies"
 U = UNKNOWN_STRING_VALUE
-
-
-@pytest.fixture(scope="module")
-def guard():
-    sys.path.insert(0, str(PACK))
-    try:
-        yield importlib.import_module("fargate_guard")
-    finally:
-        sys.path.remove(str(PACK))
 
 
 def _stamp(i: int) -> list[tuple[str, str, dict, dict[str, list[str]]]]:

@@ -86,7 +86,11 @@ def stack_policy(
 
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         verdict = Verdict(report)
-        check(StackGraph(args.resources, args.stack_tags), config_with_defaults(args, schema), verdict)
+        try:
+            check(StackGraph(args.resources, args.stack_tags), config_with_defaults(args, schema), verdict)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            # An input shaped in a way this policy doesn't expect must not fail the whole preview of the org's stack.
+            args.not_applicable(f"could not read the stack ({type(exc).__name__}: {exc}); please report it")
         verdict.finish(args, nothing_to_check)
 
     return StackValidationPolicy(

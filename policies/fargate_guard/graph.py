@@ -124,9 +124,19 @@ def port_range(from_port: Any, to_port: Any, protocol: Any) -> tuple[int, int] |
         return (0, 65535)
     if is_unknown(from_port) or is_unknown(to_port) or is_unknown(protocol):
         return None
-    lo = int(from_port) if from_port is not None else 0
-    hi = int(to_port) if to_port is not None else 65535
-    return (lo, hi)
+    lo = as_port(from_port) if from_port is not None else 0
+    hi = as_port(to_port) if to_port is not None else 65535
+    return None if lo is None or hi is None else (lo, hi)
+
+
+def as_port(value: Any) -> int | None:
+    """A port number from a JSON number or numeric string; None for anything else (unknowns included)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def endpoint_service(endpoint: Res) -> str | None:
@@ -596,8 +606,8 @@ class StackGraph:
         named = {}
         for c in containers or []:
             for m in c.get("portMappings") or []:
-                if isinstance(m, dict) and m.get("name") and m.get("containerPort") is not None:
-                    named[m["name"]] = int(m["containerPort"])
+                if isinstance(m, dict) and m.get("name") and as_port(m.get("containerPort")) is not None:
+                    named[m["name"]] = as_port(m["containerPort"])
         ports: set[int] = set()
         aliases: set[int] | None = None
         for entry in as_list(sc.get("services")):
