@@ -82,7 +82,7 @@ def test_sensitive_task_routed_through_the_main_route_table_to_an_igw_is_denied(
     )
     messages = " ".join(v.message for v in report.violations if v.policy == "sensitive-tasks-private")
     assert "assign_public_ip=true" in messages
-    assert "subnet web-a whose route table web-public-rt sends ::/0 to internet gateway web-igw" in messages
+    assert "subnets web-a, web-b whose route table web-public-rt sends ::/0 to internet gateway web-igw" in messages
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pulumi_policy import EnforcementLevel
 
 from .common import SENSITIVITY_SCHEMA, Verdict, flag_if_true, stack_policy
-from .graph import ECS_SERVICE, StackGraph, is_unknown
+from .graph import ECS_SERVICE, Route, StackGraph, is_unknown
 
 
 def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
@@ -23,15 +23,19 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
         subnets, _ = graph.service_network(service)
         if subnets.unresolved:
             verdict.undecidable(service, f"subnets {', '.join(subnets.unresolved)} are not in this stack")
+        by_route: dict[str, tuple[Route, list[str]]] = {}
         for egress in graph.subnet_egress(subnets.resources):
             for route in egress.igw:
-                verdict.violation(
-                    service,
-                    f"{label} but runs in subnet {egress.subnet.name} whose {route.describe()}; "
-                    "move it to a private subnet (NAT or VPC endpoints) or remove that route.",
-                )
+                by_route.setdefault(route.label, (route, []))[1].append(egress.subnet.name)
             for why in egress.undecidable:
                 verdict.undecidable(service, why)
+        for route, subnet_names in by_route.values():
+            where = f"subnet {subnet_names[0]}" if len(subnet_names) == 1 else f"subnets {', '.join(subnet_names)}"
+            verdict.violation(
+                service,
+                f"{label} but runs in {where} whose {route.describe()}; "
+                "move it to a private subnet (NAT or VPC endpoints) or remove that route.",
+            )
 
 
 POLICY = stack_policy(
