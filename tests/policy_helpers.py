@@ -26,13 +26,14 @@ def judge(
     mode: str,
     config: dict[str, Any] | None = None,
     policy_config: dict[str, Any] | None = None,
+    stack: str = "dev",
 ) -> Report:
     """The preflight report of a fixture program (cached: several tests read the same run)."""
-    key = json.dumps([program, mode, config, policy_config], sort_keys=True)
+    key = json.dumps([program, stack, mode, config, policy_config], sort_keys=True)
     if key not in _reports:
         directory = PROGRAMS / program if not Path(program).is_absolute() else Path(program)
         _reports[key] = run(
-            program=directory, stack="dev", mode=mode, pack=pack, config=config, policy_config=policy_config
+            program=directory, stack=stack, mode=mode, pack=pack, config=config, policy_config=policy_config
         )
     return _reports[key]
 

@@ -58,11 +58,13 @@ def test_nat_without_s3_gateway_endpoint_is_advised_on_every_nat(policy_pack, mo
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_single_nat_is_advised_only_when_the_vpc_is_tagged_production(policy_pack, mode):
+def test_single_nat_is_advised_only_when_the_vpc_or_the_stack_is_production(policy_pack, mode):
     prod_single = judge(policy_pack, "nat_egress", mode, config={"fixture:environment": "prod", "fixture:nats": 1})
     prod_two = judge(policy_pack, "nat_egress", mode, config={"fixture:environment": "prod"})
     dev_single = judge(policy_pack, "nat_egress", mode, config={"fixture:nats": 1})
+    prod_stack = judge(policy_pack, "nat_egress", mode, stack="prod")  # a single NAT, no tag: the stack's name says it
     assert flagged(prod_single) == expected(prod_single, {("production-single-nat", "nat-a", A)})
+    assert flagged(prod_stack) == expected(prod_stack, {("production-single-nat", "nat-a", A)})
     assert flagged(prod_two) == set()
     assert flagged(dev_single) == set()
 

@@ -15,6 +15,12 @@ SCHEMA = {
         "default": False,
         "description": "Treat this stack as production regardless of tags (set it in the stack's policy config).",
     },
+    "productionStackNames": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["prod", "production"],
+        "description": "Stack names (read from the resources' URNs) that mean production.",
+    },
     "productionTagKey": {"type": "string", "default": "environment", "description": "Tag key naming the environment."},
     "productionTagValues": {
         "type": "array",
@@ -28,7 +34,12 @@ SCHEMA = {
 def _is_production(graph: StackGraph, config: dict, vpc: Res, nats: list[Res]) -> bool:
     key, values = config["productionTagKey"], config["productionTagValues"]
     tagged = [graph.stack_tags.get(key)] + [r.tags().get(key) for r in [vpc, *nats]]
-    return bool(config["production"]) or any(isinstance(v, str) and v in values for v in tagged)
+    stack = vpc.urn.split("::", 1)[0].rsplit(":", 1)[-1]  # urn:pulumi:<stack>::<project>::<type>::<name>
+    return (
+        bool(config["production"])
+        or stack in config["productionStackNames"]
+        or any(isinstance(v, str) and v in values for v in tagged)
+    )
 
 
 def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
@@ -55,8 +66,8 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
 POLICY = stack_policy(
     name="production-single-nat",
     description=(
-        "A production stack (policy config, stack tag or VPC/NAT tag environment=prod) egresses through a single "
-        "NAT gateway, a single-AZ point of failure. Fix: one NAT gateway per availability zone."
+        "A production stack (policy config, stack name, stack tag or VPC/NAT tag environment=prod) egresses through "
+        "a single NAT gateway, a single-AZ point of failure. Fix: one NAT gateway per availability zone."
     ),
     level=EnforcementLevel.ADVISORY,
     check=check,
