@@ -21,7 +21,8 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
                 if table.urn not in s3_tables:
                     uncovered.setdefault(table.name, []).append(egress.subnet.name)
         missing += [
-            f"an S3 Gateway endpoint on route table {t} (subnets {', '.join(sorted(s))})" for t, s in uncovered.items()
+            f"an S3 Gateway endpoint on route table {t} (subnets {', '.join(sorted(s))})"
+            for t, s in sorted(uncovered.items())
         ]
         vpc = graph.vpc_of(isolated[0].subnet)
         endpoints = graph.endpoints_in(vpc)

@@ -30,6 +30,7 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
             for why in egress.undecidable:
                 verdict.undecidable(service, why)
         for route, subnet_names in by_route.values():
+            subnet_names.sort()
             where = f"subnet {subnet_names[0]}" if len(subnet_names) == 1 else f"subnets {', '.join(subnet_names)}"
             verdict.violation(
                 service,
