@@ -40,7 +40,7 @@ print(json.dumps({{
 
 
 def generated_overlay(services: int) -> dict:
-    """The dev stack's platform config with `services` generated services behind the ALB."""
+    """The dev stack's platform config with `services` generated services (the first 90 behind the ALB)."""
     sys.path.insert(0, str(REPO))
     import yaml
 
@@ -52,7 +52,8 @@ def generated_overlay(services: int) -> dict:
         service.update(
             name=f"svc{index:03d}",
             port=3000 + index,
-            paths=[f"/svc{index:03d}/*"] if index else [],
+            # An ALB listener takes at most 100 rules: past that, services are internal (Service Connect only).
+            pathPatterns=[f"/svc{index:03d}/*"] if 0 < index < 90 else [],
             default=index == 0,
             sensitive=index % 2 == 1,
         )

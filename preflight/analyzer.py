@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ _JSON_TYPES = {
 }
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 CANT_RUN_PREFIX = "can't run policy "
+_ANALYZE_WINDOW = 16  # Analyze requests in flight at once
 
 
 @dataclass(frozen=True)
@@ -230,17 +232,28 @@ class PolicyPackProcess:
         return {name: level for name, (level, _) in resolved.items()}
 
     def analyze(self, registrations: Iterable[Registration]) -> Verdict:
-        """`Analyze` each resource (its inputs), as the engine does during a preview or an update."""
-        futures = []
+        """`Analyze` each resource (its inputs), as the engine does during a preview or an update.
+
+        A bounded window of requests is kept in flight, so the pack's worker threads stay busy without
+        queueing thousands of calls at once.
+        """
+        findings: list[Finding] = []
+        not_applicable: list[tuple[str, str]] = []
+        in_flight: deque[tuple[str, Any]] = deque()
         for reg in registrations:
             request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=reg.inputs, urn=reg.urn, name=reg.name)
             request.options.parent = reg.parent
-            futures.append((reg.urn, self.stub.Analyze.future(request)))
-        findings, not_applicable = [], []
-        for urn, future in futures:
-            # Like the engine, attribute a resource policy's finding to the resource analyzed.
-            self._collect(self._result(future, "Analyze"), findings, not_applicable, default_urn=urn)
+            in_flight.append((reg.urn, self.stub.Analyze.future(request)))
+            if len(in_flight) >= _ANALYZE_WINDOW:
+                self._settle(in_flight.popleft(), findings, not_applicable)
+        while in_flight:
+            self._settle(in_flight.popleft(), findings, not_applicable)
         return Verdict(findings, not_applicable)
+
+    def _settle(self, pending: tuple[str, Any], findings: list[Finding], not_applicable: list[tuple[str, str]]) -> None:
+        urn, future = pending
+        # Like the engine, attribute a resource policy's finding to the resource analyzed.
+        self._collect(self._result(future, "Analyze"), findings, not_applicable, default_urn=urn)
 
     def analyze_stack(self, registrations: Iterable[Registration]) -> Verdict:
         """`AnalyzeStack` once with every resource, its parent and (property) dependencies."""

@@ -42,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
         help="policy pack directory (default: this repo's policies/)",
     )
     parser.add_argument("--policy-config", type=Path, help="JSON file, as taken by `pulumi preview --policy-config`")
+    parser.add_argument(
+        "--stack-tag",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a stack tag the pack sees, as the Pulumi service would send it (repeatable)",
+    )
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format")
     parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
@@ -63,6 +70,16 @@ def _load_policy_config(path: Path | None) -> dict | None:
     return document
 
 
+def _stack_tags(pairs: list[str]) -> dict[str, str]:
+    tags = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise PreflightError(f"--stack-tag {pair!r}: expected KEY=VALUE, e.g. environment=production")
+        tags[key] = value
+    return tags
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
 
@@ -77,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             args.mode,
             policy_pack=args.policy_pack,
             policy_config=_load_policy_config(args.policy_config),
+            stack_tags=_stack_tags(args.stack_tag),
             progress=progress,
         )
     except PreflightError as exc:

@@ -33,12 +33,14 @@ def run(
     pack: PolicyPackProcess | None = None,
     policy_config: dict[str, Any] | None = None,
     config: dict[str, Any] | None = None,
+    stack_tags: dict[str, str] | None = None,
     progress: Callable[[str], None] = _quiet,
 ) -> Report:
     """Run `program` (a directory with Pulumi.yaml) for `stack` under mocks and analyze it with a policy pack.
 
     `pack` reuses a running pack process; otherwise one is started from `policy_pack` and closed afterwards.
-    `config` overlays the stack file's config (keys as in the stack file). Raises PreflightError (exit code 2).
+    `config` overlays the stack file's config (keys as in the stack file); `stack_tags` are the tags the Pulumi
+    service would hand the pack for this stack. Raises PreflightError (exit code 2).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
@@ -64,6 +66,7 @@ def run(
             project=project.name,
             dry_run=(mode == "preview"),
             config=project.config.values,
+            tags=stack_tags,
         )
         registrations = program_run.registrations
         progress(f"analyzing {len(registrations)} resources with {pack.name} ({len(levels)} policies)")
@@ -87,8 +90,9 @@ def run(
         stack=stack,
         mode=mode,
         pack=f"{pack.name}@{pack.version}",
-        resources=[Resource(r.urn, r.type, r.name, r.parent) for r in registrations],
-        violations=[Violation(f.policy, f.level, f.urn, f.message) for f in findings if f.level],
+        # Registration order depends on the SDK's scheduling; sorted output makes two runs diff cleanly.
+        resources=sorted(Resource(r.urn, r.type, r.name, r.parent) for r in registrations),
+        violations=sorted(Violation(f.policy, f.level, f.urn, f.message) for f in findings if f.level),
         not_applicable=per_resource.not_applicable + whole_stack.not_applicable,
         diagnostics=program_run.diagnostics + [f.message for f in findings if not f.level],
         policy_descriptions={name: info.description for name, info in pack.policies.items()},

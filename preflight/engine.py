@@ -11,8 +11,10 @@ import os
 import runpy
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pulumi
 from google.protobuf import struct_pb2
@@ -26,6 +28,9 @@ from .fakes import FakeAws
 from .project import Project
 
 STACK_TYPE = "pulumi:pulumi:Stack"
+T = TypeVar("T")
+_PROGRAM_LOG = logging.getLogger("preflight.program")
+_PROGRAM_LOG.propagate = False
 
 
 @dataclass
@@ -50,13 +55,19 @@ class ProgramRun:
 class RecordingMonitor(mocks.MockMonitor):
     """A mock resource monitor that keeps every registration request, in order."""
 
-    def __init__(self, fake: mocks.Mocks, preview: bool) -> None:
+    def __init__(self, fake: mocks.Mocks, preview: bool, diagnostics: list[str]) -> None:
         super().__init__(fake)
         self.preview = preview
+        self.diagnostics = diagnostics
         self.registrations: list[Registration] = []
 
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
+        if request.remote:
+            self.diagnostics.append(
+                f"{request.type} {request.name} is a remote component: a plugin preflight cannot run builds its "
+                "children, so no policy sees them"
+            )
         # In preview the mock's state is the inputs with unknowns dropped; the request keeps them unknown.
         outputs = request.object if self.preview or request.type == STACK_TYPE else response.object
         self.registrations.append(
@@ -89,7 +100,7 @@ def _program_location(exc: BaseException, project_dir: Path) -> str:
     location = ""
     for frame in traceback.extract_tb(exc.__traceback__):
         path = Path(frame.filename).resolve()
-        if path.is_relative_to(project_dir) and "site-packages" not in path.parts:
+        if _is_program_file(path, project_dir):
             location = f"{path.relative_to(project_dir)}:{frame.lineno}"
     return location
 
@@ -105,50 +116,98 @@ def _program_failure(exc: BaseException, project: Project) -> PreflightError:
     return PreflightError(f"program failed: {type(exc).__name__}: {exc}{suffix}", detail=detail)
 
 
+def _is_program_file(path: Path, project_dir: Path) -> bool:
+    """A file of the program itself: under its directory, but not in a virtualenv kept there (e.g. .venv)."""
+    return path.is_relative_to(project_dir) and "site-packages" not in path.parts
+
+
 def _unload_program_modules(project_dir: Path, before: set[str]) -> None:
-    """Forget modules the program imported from its own tree, so the next run imports them afresh."""
+    """Forget modules the program imported from its own tree, so the next run imports them afresh.
+
+    Installed packages (the SDK, providers) stay loaded: a provider module registers its package once per process.
+    """
     for name in set(sys.modules) - before:
         module_file = getattr(sys.modules.get(name), "__file__", None)
-        if module_file and Path(module_file).resolve().is_relative_to(project_dir):
+        if module_file and _is_program_file(Path(module_file).resolve(), project_dir):
             del sys.modules[name]
 
 
-def run_program(project: Project, stack: str, preview: bool) -> ProgramRun:
-    diagnostics: list[str] = []
+class Recorder:
+    """One mocked execution of Pulumi code: fake AWS, a recording monitor and the stack config, then `run`.
 
-    def unknown_invoke(token: str) -> None:
+    `registrations` and `diagnostics` fill in as the code runs, so they can be read even when it raised.
+    """
+
+    def __init__(
+        self,
+        *,
+        project: str,
+        stack: str,
+        region: str,
+        preview: bool,
+        config: dict[str, str] | None = None,
+        secret_keys: list[str] | None = None,
+    ) -> None:
+        self.diagnostics: list[str] = []
+        self.invokes: list[str] = []  # every invoke token the code called, in order
+        self.fake = FakeAws(region=region, preview=preview, on_invoke=self._on_invoke)
+        self.monitor = RecordingMonitor(self.fake, preview=preview, diagnostics=self.diagnostics)
+        self.project, self.stack, self.preview = project, stack, preview
+        self.config, self.secret_keys = dict(config or {}), list(secret_keys or [])
+
+    @property
+    def registrations(self) -> list[Registration]:
+        return self.monitor.registrations
+
+    def _on_invoke(self, token: str, simulated: bool) -> None:
+        self.invokes.append(token)
         message = f"invoke {token} is not simulated by preflight; the program got an empty result"
-        if message not in diagnostics:
-            diagnostics.append(message)
+        if not simulated and message not in self.diagnostics:
+            self.diagnostics.append(message)
 
-    fake = FakeAws(region=project.region, preview=preview, on_unknown_invoke=unknown_invoke)
-    monitor = RecordingMonitor(fake, preview=preview)
-    logger = logging.getLogger(f"preflight.program.{id(monitor)}")
-    logger.propagate = False
-    logger.addHandler(_CollectingHandler(diagnostics))
+    def run(self, program: Callable[[], T]) -> T:
+        """Run `program` under the mocks and wait for every registration. Its exceptions propagate as they are."""
+        handler = _CollectingHandler(self.diagnostics)
+        _PROGRAM_LOG.addHandler(handler)
+        settings.ROOT.set(None)  # a fresh root stack resource for every run in this process
+        mocks.set_mocks(
+            self.fake,
+            project=self.project,
+            stack=self.stack,
+            preview=self.preview,
+            logger=_PROGRAM_LOG,
+            monitor=self.monitor,
+            organization="organization",
+        )
+        set_all_config(self.config, self.secret_keys)
+        try:
+            result = program()
+            _sync_await(wait_for_rpcs())
+        finally:
+            _PROGRAM_LOG.removeHandler(handler)
+        return result
 
-    entry = project.main / "__main__.py" if project.main.is_dir() else project.main
-    saved_path, saved_cwd, saved_modules = list(sys.path), os.getcwd(), set(sys.modules)
-    settings.ROOT.set(None)  # a fresh root stack resource for every run in this process
-    mocks.set_mocks(
-        fake,
+
+def run_program(project: Project, stack: str, preview: bool) -> ProgramRun:
+    """Run a project's program as `pulumi preview` (or `up`) would, from its `main`, and record it."""
+    recorder = Recorder(
         project=project.name,
         stack=stack,
+        region=project.region,
         preview=preview,
-        logger=logger,
-        monitor=monitor,
-        organization="organization",
+        config=project.config.values,
+        secret_keys=project.config.secret_keys,
     )
-    set_all_config(dict(project.config.values), list(project.config.secret_keys))
+    entry = project.main / "__main__.py" if project.main.is_dir() else project.main
+    saved_path, saved_cwd, saved_modules = list(sys.path), os.getcwd(), set(sys.modules)
     sys.path.insert(0, str(entry.parent))
     os.chdir(entry.parent)
     try:
-        runpy.run_path(str(entry), run_name="__main__")
-        _sync_await(wait_for_rpcs())
+        recorder.run(lambda: runpy.run_path(str(entry), run_name="__main__"))
     except (Exception, SystemExit) as exc:  # every program failure becomes one clear message
         raise _program_failure(exc, project) from None
     finally:
         os.chdir(saved_cwd)
         sys.path[:] = saved_path
         _unload_program_modules(project.directory, saved_modules)
-    return ProgramRun(registrations=monitor.registrations, diagnostics=diagnostics)
+    return ProgramRun(registrations=recorder.registrations, diagnostics=recorder.diagnostics)

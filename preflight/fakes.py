@@ -83,6 +83,22 @@ _AUTONAMED = {
     "aws:s3/bucketV2:BucketV2",
 }
 
+
+def _awsx_vpc_outputs(name: str) -> dict[str, Any]:
+    def ids(kind: str) -> list[str]:
+        return [f"subnet-0{_digest(name, kind, str(i), length=16)}" for i in range(3)]
+
+    return {
+        "vpcId": f"vpc-0{_digest(name, 'awsx', length=16)}",
+        "publicSubnetIds": ids("public"),
+        "privateSubnetIds": ids("private"),
+        "isolatedSubnetIds": [],
+    }
+
+
+# Outputs of remote components (built by a plugin that preflight cannot run), in update mode.
+_REMOTE_COMPONENT_OUTPUTS: dict[str, Callable[[str], dict[str, Any]]] = {"awsx:ec2:Vpc": _awsx_vpc_outputs}
+
 # Regional services that expose a VPC endpoint and have no private DNS name of their own form.
 _GATEWAY_SERVICES = {"s3", "dynamodb"}
 
@@ -108,10 +124,10 @@ def availability_zones(region: str) -> list[str]:
 class FakeAws(Mocks):
     """Mocks that answer like AWS. In preview, computed outputs stay unknown, as in a first `pulumi preview`."""
 
-    def __init__(self, region: str, preview: bool, on_unknown_invoke: Callable[[str], None]) -> None:
+    def __init__(self, region: str, preview: bool, on_invoke: Callable[[str, bool], None]) -> None:
         self.region = region
         self.preview = preview
-        self._on_unknown_invoke = on_unknown_invoke
+        self._on_invoke = on_invoke  # (token, simulated)
         self._invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._availability_zones,
             "aws:index/getRegion:getRegion": self._region,
@@ -128,6 +144,10 @@ class FakeAws(Mocks):
 
     # ---- resources -------------------------------------------------------------------------------------------
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
+        remote = _REMOTE_COMPONENT_OUTPUTS.get(args.typ)
+        if remote is not None:
+            # A remote (plugin-built) component: its outputs are not its inputs, and its children are invisible.
+            return "", {} if self.preview else remote(args.name)
         inputs = dict(args.inputs)
         if args.resource_id:  # a read (`Resource.get`) or an import: the id is given
             return args.resource_id, {
@@ -199,10 +219,8 @@ class FakeAws(Mocks):
     # ---- invokes ---------------------------------------------------------------------------------------------
     def call(self, args: MockCallArgs) -> dict:
         handler = self._invokes.get(args.token)
-        if handler is None:
-            self._on_unknown_invoke(args.token)
-            return {}
-        return handler(dict(args.args or {}))
+        self._on_invoke(args.token, handler is not None)
+        return handler(dict(args.args or {})) if handler else {}
 
     def _availability_zones(self, _args: dict) -> dict:
         names = availability_zones(self.region)

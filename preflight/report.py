@@ -11,7 +11,7 @@ LEVEL_ORDER = ("mandatory", "remediate", "advisory")
 _SARIF_LEVEL = {"mandatory": "error", "remediate": "error", "advisory": "warning"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Resource:
     urn: str
     type: str
@@ -19,7 +19,7 @@ class Resource:
     parent: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Violation:
     policy: str
     level: str  # mandatory | advisory | remediate

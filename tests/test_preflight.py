@@ -182,6 +182,22 @@ def test_bad_policy_config_is_one_clear_error(probe, policy_config, expected):
     assert caught.value.message.startswith(expected)
 
 
+def test_stack_tags_reach_the_pack_and_each_run_is_configured_afresh(probe):
+    tagged = run(LOOKUPS, "dev", "preview", pack=probe, stack_tags={"environment": "production", "team": "a"})
+    assert [(v.policy, v.message) for v in tagged.violations] == [
+        ("probe-stack-tags", "stack tags: {'environment': 'production', 'team': 'a'}")
+    ]
+    assert run(LOOKUPS, "dev", "preview", pack=probe).violations == []
+
+
+def test_this_repos_program_runs_twice_in_one_process(probe):
+    """The repo keeps its virtualenv inside the program directory; the SDK and provider must stay loaded."""
+    first = run(REPO, "dev", "preview", pack=probe)
+    second = run(REPO, "dev", "update", pack=probe)
+    assert len(first.resources) == len(second.resources) > 20
+    assert [r.urn for r in first.resources] == [r.urn for r in second.resources]  # sorted: reports diff cleanly
+
+
 def test_not_applicable_is_reported_not_passed(probe):
     report = run(LOOKUPS, "dev", "preview", pack=probe)
     assert report.not_applicable == [("probe-has-subnet", "the stack has no subnet")]
@@ -201,13 +217,24 @@ def test_cli_json_follows_the_contract_and_exits_1_on_a_mandatory_violation():
 def test_cli_text_shows_tree_violations_and_summary_and_exits_0_when_only_advisory(tmp_path):
     config = tmp_path / "policy-config.json"
     config.write_text(json.dumps({"probe-no-public-ip": "advisory"}))
-    result = _cli("--program", str(PLAIN_VPC), "--policy-pack", str(PROBE_PACK), "--policy-config", str(config))
+    result = _cli(
+        "--program",
+        str(PLAIN_VPC),
+        "--policy-pack",
+        str(PROBE_PACK),
+        "--policy-config",
+        str(config),
+        "--stack-tag",
+        "team=platform",
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "plain-vpc-dev (pulumi:pulumi:Stack)" in lines
     assert "  web (aws:ecs/service:Service)  [advisory]" in lines
-    assert "Advisory violations (1)" in lines
-    assert lines[-1].startswith("PASS: 6 resources, 0 mandatory, 1 advisory")
+    assert "Advisory violations (2)" in lines
+    assert "  probe-stack-tags: Echoes the stack tags the pack was configured with." in lines
+    assert "    - stack: stack tags: {'team': 'platform'}" in lines
+    assert lines[-1].startswith("PASS: 6 resources, 0 mandatory, 2 advisory")
 
 
 def test_cli_sarif_is_version_2_1_0_with_one_result_per_violation(tmp_path):

@@ -29,6 +29,11 @@ def _has_subnet(args, report_violation):
         args.not_applicable("the stack has no subnet")
 
 
+def _stack_tags(args, report_violation):
+    if args.stack_tags:
+        report_violation(f"stack tags: {dict(sorted(args.stack_tags.items()))}")
+
+
 POLICIES = [
     ResourceValidationPolicy(
         name="probe-no-public-ip",
@@ -48,5 +53,11 @@ POLICIES = [
         description="The stack has a subnet.",
         enforcement_level=EnforcementLevel.ADVISORY,
         validate=_has_subnet,
+    ),
+    StackValidationPolicy(
+        name="probe-stack-tags",
+        description="Echoes the stack tags the pack was configured with.",
+        enforcement_level=EnforcementLevel.ADVISORY,
+        validate=_stack_tags,
     ),
 ]
