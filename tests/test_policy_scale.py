@@ -7,8 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 
-from pulumi_policy import PolicyResource, PolicyResourceOptions, StackValidationArgs
-from pulumi_policy import proxy
+from pulumi_policy import PolicyResource, PolicyResourceOptions, StackValidationArgs, proxy
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
