@@ -1,5 +1,7 @@
-"""Service Connect peering: every service's task SG admits every other service's task SG on its container port,
-by SG reference (never a CIDR), and the client side gets the matching egress rule."""
+"""Service Connect peering, least privilege: for each declared caller -> callee edge, the callee's task SG admits
+the caller's task SG on the callee's container port, by SG reference (never a CIDR), and the caller's task SG gets
+the matching egress rule. Services with no edge between them get no rule, so the rule count grows with the edges,
+not with the square of the services."""
 
 from dataclasses import dataclass
 
@@ -11,28 +13,33 @@ from components.refs import ServiceRef
 
 @dataclass(frozen=True)
 class ServicePeeringArgs:
-    services: tuple[ServiceRef, ...]
+    # (caller, callee) pairs: the caller reaches the callee through Service Connect on the callee's port.
+    edges: tuple[tuple[ServiceRef, ServiceRef], ...]
 
     def validate(self) -> None:
-        names = [s.name for s in self.services]
-        if len(self.services) < 2 or len(set(names)) != len(names):
-            raise ValueError(f"peering needs at least 2 distinct services: {names}")
+        if not self.edges:
+            raise ValueError("peering needs at least 1 caller -> callee edge")
+        seen: set[tuple[str, str]] = set()
+        for caller, callee in self.edges:
+            edge = (caller.name, callee.name)
+            if caller.name == callee.name:
+                raise ValueError(f"a service cannot peer with itself: {caller.name} -> {callee.name}")
+            if edge in seen:
+                raise ValueError(f"edge listed twice: {caller.name} -> {callee.name}")
+            seen.add(edge)
 
 
 class ServicePeering(pulumi.ComponentResource):
     def __init__(self, name: str, args: ServicePeeringArgs, opts: pulumi.ResourceOptions | None = None):
         args.validate()  # before registering anything
         super().__init__("fargate:ecs:ServicePeering", name, None, opts)
-        for client in args.services:
-            for server in args.services:
-                if client is server:
-                    continue
-                allow_sg_to_sg(
-                    self,
-                    f"{name}-{client.name}-to-{server.name}",
-                    client_sg=client.security_group_id,
-                    server_sg=server.security_group_id,
-                    port=server.port,
-                    description=f"Service Connect {client.name} -> {server.name}:{server.port}",
-                )
-        self.register_outputs({"services": [s.name for s in args.services]})
+        for caller, callee in args.edges:
+            allow_sg_to_sg(
+                self,
+                f"{name}-{caller.name}-to-{callee.name}",
+                client_sg=caller.security_group_id,
+                server_sg=callee.security_group_id,
+                port=callee.port,
+                description=f"Service Connect {caller.name} -> {callee.name}:{callee.port}",
+            )
+        self.register_outputs({"edges": [f"{caller.name}->{callee.name}" for caller, callee in args.edges]})

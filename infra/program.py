@@ -128,8 +128,11 @@ def build(spec: PlatformSpec) -> dict[str, object]:
         )
         for service in spec.services
     ]
-    if sc.enabled and len(services) > 1:
-        ServicePeering("service-connect", ServicePeeringArgs(services=tuple(s.ref for s in services)))
+    refs = {s.ref.name: s.ref for s in services}
+    edges = tuple((refs[service.name], refs[callee]) for service in spec.services for callee in service.calls)
+    if edges:
+        ServicePeering("service-connect", ServicePeeringArgs(edges=edges))
+    if sc.enabled:
         outputs["serviceConnectNamespace"] = sc.namespace
     outputs["clusterName"] = cluster.ref.cluster_name
     outputs["serviceNames"] = [s.service_name for s in services]

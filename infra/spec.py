@@ -192,6 +192,8 @@ class ServiceSpec:
     sensitive: bool
     health_check_path: str
     placement: str
+    # Services this one calls through Service Connect; only these edges get SG-to-SG peering rules.
+    calls: tuple[str, ...] = ()
 
     @property
     def exposed(self) -> bool:
@@ -249,6 +251,7 @@ SERVICE_KEYS = (
     "sensitive",
     "healthCheckPath",
     "placement",
+    "calls",
 )
 SERVICE_CONNECT_KEYS = ("enabled", "namespace")
 DEFAULT_CIDR = "10.0.0.0/16"
@@ -264,7 +267,8 @@ def parse_platform(
     top = _Section(raw, "", TOP_KEYS)
     network = _network(top.section("network", NETWORK_KEYS), region, available_zones)
     egress = _egress(top.section("egress", EGRESS_KEYS), network)
-    services = _services(top, egress, region)
+    service_connect = _service_connect(top.section("serviceConnect", SERVICE_CONNECT_KEYS))
+    services = _services(top, egress, region, service_connect)
     return PlatformSpec(
         region=region,
         environment=top.string("environment", "development", ENVIRONMENTS),
@@ -272,7 +276,7 @@ def parse_platform(
         egress=egress,
         ingress=_ingress(top.section("ingress", INGRESS_KEYS)),
         services=services,
-        service_connect=_service_connect(top.section("serviceConnect", SERVICE_CONNECT_KEYS)),
+        service_connect=service_connect,
         log_retention_days=_log_retention(top),
         tags=_tags(top),
     )
@@ -482,7 +486,9 @@ def _ingress(section: _Section) -> IngressSpec:
     )
 
 
-def _services(top: _Section, egress: EgressSpec, region: str) -> tuple[ServiceSpec, ...]:
+def _services(
+    top: _Section, egress: EgressSpec, region: str, service_connect: ServiceConnectSpec
+) -> tuple[ServiceSpec, ...]:
     raw = top.typed("services", _MISSING, list, "a list of services")
     if not raw:
         raise SpecError(top.at("services"), raw, "is empty", "a list of 1 or more services")
@@ -523,7 +529,25 @@ def _services(top: _Section, egress: EgressSpec, region: str) -> tuple[ServiceSp
             f"need {rule_count} listener rules (5 path patterns per rule)",
             f"at most {MAX_RULES_PER_LISTENER}",
         )
+    _check_calls(top, services, service_connect)
     return services
+
+
+def _check_calls(top: _Section, services: tuple[ServiceSpec, ...], service_connect: ServiceConnectSpec) -> None:
+    """Every `calls` entry names another service of this stack, and only with Service Connect on."""
+    names = [s.name for s in services]
+    for i, service in enumerate(services):
+        path = f"{top.at('services')}[{i}].calls"
+        if service.calls and not service_connect.enabled:
+            raise SpecError(
+                path,
+                list(service.calls),
+                "needs Service Connect, but serviceConnect.enabled is false",
+                "[] (or set serviceConnect.enabled: true)",
+            )
+        for j, callee in enumerate(service.calls):
+            if callee not in names:
+                raise SpecError(f"{path}[{j}]", callee, "is not a service of this stack", ", ".join(names))
 
 
 def _service(section: _Section, egress: EgressSpec, region: str) -> ServiceSpec:
@@ -599,6 +623,13 @@ def _service(section: _Section, egress: EgressSpec, region: str) -> ServiceSpec:
             )
         if pattern in patterns[:i]:
             raise SpecError(path, pattern, "is listed twice", "each pattern once")
+    calls = section.strings("calls")
+    for i, callee in enumerate(calls):
+        path = f"{section.at('calls')}[{i}]"
+        if callee == name:
+            raise SpecError(path, callee, "is the service itself", "the names of the other services it calls")
+        if callee in calls[:i]:
+            raise SpecError(path, callee, "is listed twice", "each service once")
     health = section.string("healthCheckPath", "/")
     if not health.startswith("/") or len(health) > 1024:
         raise SpecError(
@@ -616,6 +647,7 @@ def _service(section: _Section, egress: EgressSpec, region: str) -> ServiceSpec:
         sensitive=sensitive,
         health_check_path=health,
         placement=placement,
+        calls=calls,
     )
 
 

@@ -158,6 +158,28 @@ BAD_INPUTS = [
         f"{KEY}.services[0].image: is required; allowed: a string",
     ),
     (
+        "calls-an-unknown-service",
+        with_changes(**{"services.0.calls": ["payments"]}),
+        f'{KEY}.services[0].calls[0]: "payments" is not a service of this stack; allowed: webapp, backend',
+    ),
+    (
+        "calls-itself",
+        with_changes(**{"services.0.calls": ["webapp"]}),
+        f'{KEY}.services[0].calls[0]: "webapp" is the service itself; '
+        "allowed: the names of the other services it calls",
+    ),
+    (
+        "calls-a-service-twice",
+        with_changes(**{"services.0.calls": ["backend", "backend"]}),
+        f'{KEY}.services[0].calls[1]: "backend" is listed twice; allowed: each service once',
+    ),
+    (
+        "calls-without-service-connect",
+        with_changes(**{"services.0.calls": ["backend"], "serviceConnect.enabled": False}),
+        f'{KEY}.services[0].calls: ["backend"] needs Service Connect, but serviceConnect.enabled is false; '
+        "allowed: [] (or set serviceConnect.enabled: true)",
+    ),
+    (
         "public-image-behind-endpoints",
         with_changes(**{"services.1.image": "nginx:1.27"}),
         f'{KEY}.services[1].image: "nginx:1.27" cannot be pulled through VPC endpoints; allowed: a private ECR '

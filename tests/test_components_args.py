@@ -16,8 +16,10 @@ from components import (
     Network,
     NetworkArgs,
     NetworkRef,
+    ServicePeering,
+    ServicePeeringArgs,
 )
-from components.refs import AlbRef, AlbRoute
+from components.refs import AlbRef, AlbRoute, ServiceRef
 
 NETWORK = NetworkRef(
     vpc_id="vpc-1",
@@ -28,6 +30,8 @@ NETWORK = NetworkRef(
 )
 CLUSTER = ClusterRef(cluster_arn="arn:cluster", cluster_name="cluster")
 ALB = AlbRef(security_group_id="sg-alb", listener_arn="arn:listener", dns_name="alb.example")
+API = ServiceRef(name="api", security_group_id="sg-api", port=8080)
+WEB = ServiceRef(name="web", security_group_id="sg-web", port=3000)
 
 
 def service_args(**changes):
@@ -104,6 +108,9 @@ BAD_ARGS = [
     ("six-patterns-in-one-rule", FargateService, service_args(alb=ALB, routes=(AlbRoute(100, ("/a",) * 6),)), "1..5"),
     ("bad-path-pattern", FargateService, service_args(alb=ALB, routes=(AlbRoute(100, ("/a b",)),)), "path pattern"),
     ("service-connect-without-namespace", FargateService, service_args(service_connect=True), "namespace"),
+    ("peering-without-edges", ServicePeering, ServicePeeringArgs(edges=()), "at least 1"),
+    ("peering-with-itself", ServicePeering, ServicePeeringArgs(edges=((API, API),)), "cannot peer with itself"),
+    ("peering-edge-twice", ServicePeering, ServicePeeringArgs(edges=((WEB, API), (WEB, API))), "listed twice"),
 ]
 
 
@@ -135,3 +142,18 @@ def test_network_ref_lists_subnets_and_route_tables_in_az_order():
     assert resolved(run, "private") == ["net-private-us-east-1a-id", "net-private-us-east-1b-id"]
     assert resolved(run, "tables") == ["net-private-us-east-1a-rt-id", "net-private-us-east-1b-rt-id"]
     assert not run.of_type("aws:ec2/flowLog:FlowLog")  # flow logs are opt-in
+
+
+def test_peering_admits_each_caller_only_on_its_callee_port_and_nothing_back():
+    run = run_function(lambda: ServicePeering("mesh", ServicePeeringArgs(edges=((WEB, API),))))
+    ingress = run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    egress = run.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    rule = {"ipProtocol": "tcp", "fromPort": 8080, "toPort": 8080}
+    assert [
+        ({k: r.inputs[k] for k in rule}, r.inputs["securityGroupId"], r.inputs["referencedSecurityGroupId"])
+        for r in ingress
+    ] == [(rule, "sg-api", "sg-web")]
+    assert [
+        ({k: r.inputs[k] for k in rule}, r.inputs["securityGroupId"], r.inputs["referencedSecurityGroupId"])
+        for r in egress
+    ] == [(rule, "sg-web", "sg-api")]

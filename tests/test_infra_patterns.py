@@ -45,8 +45,21 @@ def platform(network=None, egress=None, services=None, **extra):
             "serviceConnect": {"enabled": True},
             "services": services
             or [
-                {"name": "webapp", "image": f"{ECR}/webapp:1", "port": 3000, "default": True, "sensitive": False},
-                {"name": "backend", "image": f"{ECR}/backend:1", "port": 5000, "pathPatterns": ["/api/*"]},
+                {
+                    "name": "webapp",
+                    "image": f"{ECR}/webapp:1",
+                    "port": 3000,
+                    "default": True,
+                    "sensitive": False,
+                    "calls": ["backend"],
+                },
+                {
+                    "name": "backend",
+                    "image": f"{ECR}/backend:1",
+                    "port": 5000,
+                    "pathPatterns": ["/api/*"],
+                    "calls": ["worker"],
+                },
                 {"name": "worker", "image": f"{ECR}/worker:1", "port": 7000},
             ],
             **extra,
@@ -102,15 +115,39 @@ def test_every_aws_resource_is_a_child_of_a_component_named_after_it(run):
         assert registration.name.startswith(f"{parent.name}-"), f"{registration.name} not named after {parent.name}"
 
 
-def test_task_sg_admits_only_the_alb_sg_and_service_connect_peers_never_a_cidr(run):
+def declared_services(run):
+    """The services of the config a run was built from, by name."""
+    return {s["name"]: s for s in PATTERNS[run.stack]["fargate-networking:platform"]["services"]}
+
+
+def test_task_sg_admits_exactly_the_alb_sg_and_its_declared_callers_never_a_cidr(run):
     task_sgs = task_security_groups(run)
     alb_sg = alb_security_group(run)
+    services = declared_services(run)
     for service, sg in task_sgs.items():
+        config = services[service]
+        exposed = config.get("default") or config.get("pathPatterns")
+        callers = {name for name, other in services.items() if service in other.get("calls", [])}
+        expected = {(alb_sg, config["port"])} if exposed else set()
+        expected |= {(task_sgs[caller], config["port"]) for caller in callers}
         rules = rules_on(run, INGRESS_RULE, sg)
-        assert rules, f"{service} admits nothing"
         for rule in rules:
             assert "cidrIpv4" not in rule.inputs and "cidrIpv6" not in rule.inputs and "prefixListId" not in rule.inputs
-            assert rule.inputs["referencedSecurityGroupId"] in {alb_sg, *task_sgs.values()} - {sg}
+            assert rule.inputs["fromPort"] == rule.inputs["toPort"]
+        assert sorted((r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"]) for r in rules) == sorted(expected)
+
+
+def test_task_sg_peer_egress_goes_only_to_the_services_it_calls(run):
+    task_sgs = task_security_groups(run)
+    services = declared_services(run)
+    for service, sg in task_sgs.items():
+        peers = {
+            (r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"])
+            for r in rules_on(run, EGRESS_RULE, sg)
+            if "referencedSecurityGroupId" in r.inputs
+        }
+        calls = services[service].get("calls", [])
+        assert peers == {(task_sgs[callee], services[callee]["port"]) for callee in calls}
 
 
 def test_alb_admits_the_internet_only_on_80_and_443(run):
@@ -355,19 +392,47 @@ def test_service_connect_gives_each_service_a_named_port_and_client_alias():
         assert published["clientAlias"] == [{"dnsName": name, "port": mapping["containerPort"]}]
 
 
-def test_service_connect_peers_reach_each_other_by_sg_reference_on_the_container_port():
+def test_service_connect_callers_reach_their_callees_by_sg_reference_on_the_container_port():
     run = pattern("nat-single")
     sgs = task_security_groups(run)
-    backend_in = [
-        r for r in rules_on(run, INGRESS_RULE, sgs["backend"]) if r.inputs["referencedSecurityGroupId"] == sgs["webapp"]
-    ]
-    assert [(r.inputs["fromPort"], r.inputs["toPort"]) for r in backend_in] == [(5000, 5000)]
+    alb_sg = alb_security_group(run)
+    backend_in = {
+        (r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"], r.inputs["toPort"])
+        for r in rules_on(run, INGRESS_RULE, sgs["backend"])
+    }
+    assert backend_in == {(alb_sg, 5000, 5000), (sgs["webapp"], 5000, 5000)}
+    webapp_in = {r.inputs["referencedSecurityGroupId"] for r in rules_on(run, INGRESS_RULE, sgs["webapp"])}
+    assert webapp_in == {alb_sg}  # nobody calls webapp
+    worker_in = {r.inputs["referencedSecurityGroupId"] for r in rules_on(run, INGRESS_RULE, sgs["worker"])}
+    assert worker_in == {sgs["backend"]}  # not behind the ALB, called only by backend
     webapp_out = [
         r
         for r in rules_on(run, EGRESS_RULE, sgs["webapp"])
-        if r.inputs.get("referencedSecurityGroupId") == sgs["backend"]
+        if r.inputs.get("referencedSecurityGroupId") in {sgs["backend"], sgs["worker"]}
     ]
-    assert [(r.inputs["fromPort"], r.inputs["toPort"]) for r in webapp_out] == [(5000, 5000)]
+    assert [(r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"]) for r in webapp_out] == [
+        (sgs["backend"], 5000)
+    ]
+
+
+def test_peering_registers_two_rules_per_declared_call_and_none_for_undeclared_pairs():
+    run = pattern("nat-single")
+    (peering,) = run.of_type("fargate:ecs:ServicePeering")
+    assert sorted(r.name for r in run.children_of(peering)) == [
+        "service-connect-backend-to-worker-in",
+        "service-connect-backend-to-worker-out",
+        "service-connect-webapp-to-backend-in",
+        "service-connect-webapp-to-backend-out",
+    ]
+
+
+def test_no_declared_calls_means_no_peering_component_and_no_peer_rules():
+    run = pattern("public")
+    assert not run.of_type("fargate:ecs:ServicePeering")
+    sgs = set(task_security_groups(run).values())
+    for rule in run.of_type(INGRESS_RULE) + run.of_type(EGRESS_RULE):
+        if rule.inputs["securityGroupId"] in sgs:
+            assert rule.inputs.get("referencedSecurityGroupId") not in sgs
 
 
 def test_a_service_without_paths_is_not_behind_the_alb():

@@ -14,6 +14,7 @@ from mock_harness import (
     rules_on,
     run_program,
     stack_config,
+    task_security_groups,
 )
 from spec_cases import BAD_INPUTS, REGION
 
@@ -114,6 +115,21 @@ def test_dev_backend_is_sensitive_and_private_and_webapp_internal(dev):
     assert services["backend"]["tags"]["data-classification"] == "sensitive"
     assert services["backend"]["networkConfiguration"]["assignPublicIp"] is False
     assert services["webapp"]["tags"]["data-classification"] == "internal"
+
+
+def test_dev_backend_admits_only_the_alb_and_webapp_and_webapp_only_the_alb(dev):
+    sgs = task_security_groups(dev)
+    alb_sg = alb_security_group(dev)
+    backend_in = {
+        (r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"])
+        for r in rules_on(dev, INGRESS_RULE, sgs["backend"])
+    }
+    assert backend_in == {(alb_sg, 5000), (sgs["webapp"], 5000)}
+    webapp_in = {
+        (r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"])
+        for r in rules_on(dev, INGRESS_RULE, sgs["webapp"])
+    }
+    assert webapp_in == {(alb_sg, 3000)}  # nobody calls webapp
 
 
 def test_dev_exports_the_vpc_alb_and_services(dev):

@@ -51,6 +51,7 @@ DEFAULTS = {
     "services[i].desiredCount": lambda s: s.services[0].desired_count,
     "services[i].sensitive": lambda s: s.services[0].sensitive,
     "services[i].healthCheckPath": lambda s: s.services[0].health_check_path,
+    "services[i].calls": lambda s: list(s.services[0].calls),
     "serviceConnect.enabled": lambda s: s.service_connect.enabled,
     "serviceConnect.namespace": lambda s: s.service_connect.namespace,
 }

@@ -97,6 +97,12 @@ def test_dev_stack_is_endpoints_in_two_azs_with_service_connect():
         "private",
     )
     assert spec.service_connect.enabled
+    assert (webapp.calls, backend.calls) == (("backend",), ())
+
+
+def test_calls_default_to_none_and_keep_their_order():
+    spec = parse(with_changes(**{"services.1.calls": ["webapp"]}))
+    assert [s.calls for s in spec.services] == [(), ("webapp",)]
 
 
 def test_prod_stack_is_nat_per_az_https_protected_logged_and_marked_production():
