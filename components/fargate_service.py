@@ -1,6 +1,7 @@
 """A Fargate service: task definition, roles, log group, task SG, and (behind the ALB) its target group,
 listener rules and the SG-to-SG rules between the ALB and the task."""
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from components.refs import AlbRef, AlbRoute, ClusterRef, NetworkRef, ServiceRef
 
 EXECUTION_ROLE_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 SERVICE_NAME_RE = re.compile(r"^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$")
+LOG_GROUP_NAME_RE = re.compile(r"^[A-Za-z0-9_./#-]{1,512}$")
 DATA_CLASSIFICATION_TAG = "data-classification"
 
 
@@ -46,6 +48,9 @@ class FargateServiceArgs:
     log_retention_days: int = 30
     health_check_grace_period_seconds: int = 60
     family: str | None = None
+    # The service's CloudWatch log group. None: /ecs/<project>-<stack>/<component name>, unique per stack and known
+    # before anything is created, so the container definitions are known at preview.
+    log_group_name: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def validate(self) -> None:
@@ -74,10 +79,17 @@ class FargateServiceArgs:
             raise ValueError(f"log_retention_days {self.log_retention_days} is not a CloudWatch value")
         if not self.health_check_path.startswith("/"):
             raise ValueError(f"health check path must start with '/': {self.health_check_path!r}")
+        if self.log_group_name is not None and not LOG_GROUP_NAME_RE.match(self.log_group_name):
+            raise ValueError(f"bad log group name {self.log_group_name!r}: 1-512 of A-Z a-z 0-9 _ . / # -")
 
     @property
     def classification(self) -> str:
         return "sensitive" if self.sensitive else "internal"
+
+
+def default_log_group_name(component_name: str) -> str:
+    """/ecs/<project>-<stack>/<component name>: component names are unique per stack, so is this."""
+    return f"/ecs/{pulumi.get_project()}-{pulumi.get_stack()}/{component_name}"
 
 
 class FargateService(pulumi.ComponentResource):
@@ -88,8 +100,13 @@ class FargateService(pulumi.ComponentResource):
         super().__init__("fargate:ecs:FargateService", name, None, opts)
         tags = args.tags
         classified = {**tags, DATA_CLASSIFICATION_TAG: args.classification}
+        log_group_name = args.log_group_name or default_log_group_name(name)
         log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs", retention_in_days=args.log_retention_days, tags=tags, opts=child(self)
+            f"{name}-logs",
+            name=log_group_name,
+            retention_in_days=args.log_retention_days,
+            tags=tags,
+            opts=child(self),
         )
         execution_role = self._role(f"{name}-execution-role", f"ECS task execution role for {args.service_name}", tags)
         aws.iam.RolePolicyAttachment(
@@ -110,9 +127,11 @@ class FargateService(pulumi.ComponentResource):
             memory=str(args.memory),
             execution_role_arn=execution_role.arn,
             task_role_arn=task_role.arn,
-            container_definitions=pulumi.Output.json_dumps([self._container(args, log_group)]),
+            # Plain JSON from known values only: the policy pack can read images and log drivers at preview.
+            container_definitions=json.dumps([self._container(args, log_group_name)]),
             tags=classified,
-            opts=child(self),
+            # The log group exists before a task can write to it.
+            opts=child(self, depends_on=[log_group]),
         )
         sg = aws.ec2.SecurityGroup(
             f"{name}-sg",
@@ -172,7 +191,7 @@ class FargateService(pulumi.ComponentResource):
         )
 
     @staticmethod
-    def _container(args: FargateServiceArgs, log_group: aws.cloudwatch.LogGroup) -> dict:
+    def _container(args: FargateServiceArgs, log_group_name: str) -> dict:
         return {
             "name": args.service_name,
             "image": args.image,
@@ -183,7 +202,7 @@ class FargateService(pulumi.ComponentResource):
             "logConfiguration": {
                 "logDriver": "awslogs",
                 "options": {
-                    "awslogs-group": log_group.name,
+                    "awslogs-group": log_group_name,
                     "awslogs-region": args.region,
                     "awslogs-stream-prefix": args.service_name,
                 },

@@ -1,5 +1,7 @@
 """Mock tests for the two example stacks, the real entry point, preview mode, and bad config."""
 
+import json
+
 import pytest
 from mock_harness import (
     ENDPOINT,
@@ -158,6 +160,38 @@ def test_preview_registers_the_same_resources_with_unknown_ids(stack):
     subnet = preview.of_type("aws:ec2/subnet:Subnet")[0]
     assert subnet.inputs["vpcId"] == UNKNOWN
     assert preview.named("network-vpc").urn in subnet.property_dependencies["vpcId"]
+
+
+def test_container_definitions_are_known_json_at_preview_with_image_port_name_and_awslogs():
+    preview = run_program(stack_config("dev"), stack="dev", preview=True)
+    for name, port in (("webapp", 3000), ("backend", 5000)):
+        definitions = preview.named(f"{name}-task").inputs["containerDefinitions"]
+        assert isinstance(definitions, str) and UNKNOWN not in definitions
+        assert not preview.named(f"{name}-task").property_dependencies.get("containerDefinitions")
+        (container,) = json.loads(definitions)
+        assert container["image"] == f"123456789012.dkr.ecr.us-east-1.amazonaws.com/{name}:1.0.0"
+        assert container["portMappings"] == [
+            {"name": name, "containerPort": port, "protocol": "tcp", "appProtocol": "http"}
+        ]
+        assert container["logConfiguration"] == {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": f"/ecs/fargate-networking-dev/{name}",
+                "awslogs-region": "us-east-1",
+                "awslogs-stream-prefix": name,
+            },
+        }
+        assert preview.named(f"{name}-logs").inputs["name"] == f"/ecs/fargate-networking-dev/{name}"
+        assert preview.named(f"{name}-logs").urn in preview.named(f"{name}-task").dependencies
+
+
+def test_log_group_names_are_unique_per_stack_and_name_the_stack(prod):
+    services = {r.urn for r in prod.of_type("fargate:ecs:FargateService")}
+    groups = [g for g in prod.of_type("aws:cloudwatch/logGroup:LogGroup") if g.parent in services]
+    assert sorted(g.inputs["name"] for g in groups) == [
+        "/ecs/fargate-networking-prod/backend",
+        "/ecs/fargate-networking-prod/webapp",
+    ]
 
 
 @pytest.mark.parametrize(("platform", "message"), [case[1:] for case in BAD_INPUTS], ids=[c[0] for c in BAD_INPUTS])
