@@ -1,8 +1,11 @@
-"""Run the real stack program under Pulumi's mocks and record every registration, links included.
+"""Run the real stack program under preflight's mock runtime (`preflight.engine.Recorder` with `FakeAws`) and record
+every registration, links included.
 
-In update mode every resource gets the id f"{name}-id", so a link is asserted by comparing an input with the
-id of the resource it should point at."""
+In update mode every resource gets a FakeAws id shaped like the real one (`vpc-0…`, `subnet-0…`, an ARN for load
+balancers, listeners, target groups, clusters and services), so a link is asserted by comparing an input with the id
+(or an output such as `arn`) of the registration it should point at: `run.named("network-vpc").id`."""
 
+import contextlib
 import json
 import runpy
 from collections.abc import Callable, Mapping
@@ -14,108 +17,55 @@ from typing import Any
 import pulumi
 import yaml
 from google.protobuf import json_format
-from pulumi.runtime import settings
-from pulumi.runtime.config import set_all_config
-from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _sync_await
 
+from preflight import engine
+
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = "fargate-networking"
-STACK_TYPE = "pulumi:pulumi:Stack"
-ZONES = {
-    "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"],
-    "eu-west-1": ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-}
-# Outputs a real provider computes, so that dependent inputs are known in update mode.
-COMPUTED = {
-    "aws:lb/loadBalancer:LoadBalancer": lambda name: {"dnsName": f"{name}.us-east-1.elb.amazonaws.com"},
-    "awsx:ec2:Vpc": lambda name: {
-        "vpcId": f"{name}-vpc-id",
-        "publicSubnetIds": [f"{name}-public-{i}-id" for i in range(6)],
-        "privateSubnetIds": [f"{name}-private-{i}-id" for i in range(6)],
-    },
-}
-
-
-REMOTE_COMPONENTS = {"awsx:ec2:Vpc"}
-
-
-class PlatformMocks(pulumi.runtime.Mocks):
-    def __init__(self, region: str, preview: bool):
-        self.region, self.preview = region, preview
-        self.calls: list[str] = []
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        if args.typ in REMOTE_COMPONENTS:
-            # A remote component's outputs are not its inputs (awsx's natGateways input is a strategy, its
-            # natGateways output a list of resources): echoing inputs would fail the SDK's output typing.
-            return "", {} if self.preview else COMPUTED[args.typ](args.name)
-        if self.preview:
-            return "", dict(args.inputs)
-        state = {
-            "arn": f"arn:aws:mock:{self.region}:123456789012:{args.name}",
-            "name": args.name,
-            **args.inputs,
-            **COMPUTED.get(args.typ, lambda _: {})(args.name),
-        }
-        return f"{args.name}-id", state
-
-    def call(self, args: pulumi.runtime.MockCallArgs):
-        self.calls.append(args.token)
-        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            names = ZONES.get(self.region, [])
-            return {"id": self.region, "names": names, "zoneIds": [f"use1-az{i + 1}" for i in range(len(names))]}
-        if args.token == "aws:index/getRegion:getRegion":
-            return {"id": self.region, "name": self.region, "region": self.region, "endpoint": "", "description": ""}
-        raise NotImplementedError(args.token)
 
 
 @dataclass
 class Registration:
+    """One registration as the tests read it: inputs and outputs as plain dicts."""
+
     type: str
     name: str
     urn: str
     parent: str
     custom: bool
     inputs: dict[str, Any]
+    outputs: dict[str, Any]
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
 
     @property
     def id(self) -> str:
-        return f"{self.name}-id"
+        """The provider id FakeAws gave it (update mode); empty in preview, where ids are unknown."""
+        return self.outputs.get("id", "")
 
-
-class RecordingMonitor(MockMonitor):
-    def __init__(self, mocks: pulumi.runtime.Mocks):
-        super().__init__(mocks)
-        self.registrations: list[Registration] = []
-
-    def RegisterResource(self, request):
-        response = super().RegisterResource(request)
-        if request.type != STACK_TYPE:
-            self.registrations.append(
-                Registration(
-                    type=request.type,
-                    name=request.name,
-                    urn=response.urn,
-                    parent=request.parent,
-                    custom=request.custom,
-                    inputs=json_format.MessageToDict(request.object),
-                    dependencies=list(request.dependencies),
-                    property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
-                )
-            )
-        return response
+    @classmethod
+    def of(cls, recorded: engine.Registration) -> "Registration":
+        """The same fields as preflight's registration, with the Structs read into dicts."""
+        converted = {key: json_format.MessageToDict(getattr(recorded, key)) for key in ("inputs", "outputs")}
+        return cls(**{**vars(recorded), **converted})
 
 
 @dataclass
 class Run:
     stack: str
-    registrations: list[Registration]
-    calls: list[str]
+    recorder: engine.Recorder
+    registrations: list[Registration] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def invokes(self) -> list[str]:
+        """Every invoke token the program called, in order."""
+        return self.recorder.invokes
+
+    def collect(self) -> None:
+        self.registrations = [Registration.of(r) for r in self.recorder.registrations if r.type != engine.STACK_TYPE]
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_]
@@ -168,17 +118,19 @@ def run_function(
 ) -> Run:
     """Run any Pulumi code under fresh mocks; a dict it returns becomes Run.outputs."""
     region = str(config.get("aws:region", "us-east-1"))
-    mocks = PlatformMocks(region, preview)
-    monitor = RecordingMonitor(mocks)
-    settings.ROOT.set(None)  # a fresh root stack per run
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
-    set_all_config(config_strings(config))
-    run = Run(stack, monitor.registrations, mocks.calls)
+    recorder = engine.Recorder(
+        project=PROJECT, stack=stack, region=region, preview=preview, config=config_strings(config)
+    )
+    run = Run(stack, recorder)
     _LAST_RUN[:] = [run]
     try:
-        run.outputs = program() or {}
+        run.outputs = recorder.run(program) or {}
+    except BaseException:
+        with contextlib.suppress(Exception):  # let what was registered before the failure land, then re-raise
+            _sync_await(wait_for_rpcs())
+        raise
     finally:
-        _sync_await(wait_for_rpcs())
+        run.collect()
     return run
 
 

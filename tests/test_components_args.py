@@ -128,7 +128,7 @@ def test_a_service_defaults_to_sensitive_private_and_no_public_ip():
     assert service.inputs["networkConfiguration"] == {
         "assignPublicIp": False,
         "subnets": ["subnet-prv-a", "subnet-prv-b"],
-        "securityGroups": ["api-sg-id"],
+        "securityGroups": [run.named("api-sg").id],
     }
 
 
@@ -139,8 +139,9 @@ def test_network_ref_lists_subnets_and_route_tables_in_az_order():
 
     run = run_function(program)
 
-    assert resolved(run, "private") == ["net-private-us-east-1a-id", "net-private-us-east-1b-id"]
-    assert resolved(run, "tables") == ["net-private-us-east-1a-rt-id", "net-private-us-east-1b-rt-id"]
+    assert resolved(run, "private") == [run.named(f"net-private-{az}").id for az in ("us-east-1a", "us-east-1b")]
+    assert resolved(run, "tables") == [run.named(f"net-private-{az}-rt").id for az in ("us-east-1a", "us-east-1b")]
+    assert all(subnet.startswith("subnet-0") for subnet in resolved(run, "private"))
     assert not run.of_type("aws:ec2/flowLog:FlowLog")  # flow logs are opt-in
 
 

@@ -183,22 +183,13 @@ def test_each_listener_rule_forwards_to_its_own_services_target_group(run):
     for rule in run.of_type(LISTENER_RULE):
         (action,) = rule.inputs["actions"]
         service = rule.name.split("-rule-")[0]
-        assert action == {
-            "type": "forward",
-            "targetGroupArn": f"arn:aws:mock:{run_region(run)}:123456789012:{service}-tg",
-        }
-
-
-def run_region(run):
-    return json.loads(run.of_type(TASK_DEFINITION)[0].inputs["containerDefinitions"])[0]["logConfiguration"]["options"][
-        "awslogs-region"
-    ]
+        target_group = run.named(f"{service}-tg")
+        assert target_group.id.startswith("arn:aws:elasticloadbalancing:")  # a target group's id is its ARN
+        assert action == {"type": "forward", "targetGroupArn": target_group.id}
 
 
 def test_sensitive_services_never_get_a_public_ip_and_sit_only_in_private_subnets(run):
-    private = subnet_ids(run, "private") or set(EXISTING["privateSubnetIds"]) | {
-        f"network-vpc-private-{i}-id" for i in range(6)
-    }
+    private = subnet_ids(run, "private") or set(EXISTING["privateSubnetIds"]) | awsx_private_subnet_ids(run)
     sensitive = [s for s in run.of_type(ECS_SERVICE) if s.inputs["tags"]["data-classification"] == "sensitive"]
     assert sensitive or run.stack == "public"  # the public pattern has no sensitive service
     for service in sensitive:
@@ -207,9 +198,14 @@ def test_sensitive_services_never_get_a_public_ip_and_sit_only_in_private_subnet
         assert set(network["subnets"]) <= private
 
 
+def awsx_private_subnet_ids(run):
+    """The private subnet ids an awsx VPC reports (awsx builds the subnets itself, out of sight)."""
+    return {subnet for vpc in run.of_type("awsx:ec2:Vpc") for subnet in vpc.outputs["privateSubnetIds"]}
+
+
 def test_service_and_task_definition_carry_the_data_classification_tag(run):
     for service in run.of_type(ECS_SERVICE):
-        task = [t for t in run.of_type(TASK_DEFINITION) if service.inputs["taskDefinition"].endswith(f":{t.name}")]
+        task = [t for t in run.of_type(TASK_DEFINITION) if service.inputs["taskDefinition"] == t.outputs["arn"]]
         assert len(task) == 1
         assert service.inputs["tags"]["data-classification"] in {"sensitive", "internal"}
         assert task[0].inputs["tags"]["data-classification"] == service.inputs["tags"]["data-classification"]
@@ -374,7 +370,8 @@ def test_awsx_source_passes_the_layout_and_nat_strategy_to_awsx_vpc():
     ]
     assert not run.of_type(NAT) and not run.of_type(ENDPOINT) and not run.of_type("aws:ec2/vpc:Vpc")
     backend = next(s for s in run.of_type(ECS_SERVICE) if s.inputs["name"] == "backend")
-    assert backend.inputs["networkConfiguration"]["subnets"] == ["network-vpc-private-0-id", "network-vpc-private-1-id"]
+    assert backend.inputs["networkConfiguration"]["subnets"] == vpc.outputs["privateSubnetIds"][:2]
+    assert all(subnet.startswith("subnet-") for subnet in backend.inputs["networkConfiguration"]["subnets"])
 
 
 def test_service_connect_gives_each_service_a_named_port_and_client_alias():
@@ -383,7 +380,7 @@ def test_service_connect_gives_each_service_a_named_port_and_client_alias():
     for service in run.of_type(ECS_SERVICE):
         name = service.inputs["name"]
         sc = service.inputs["serviceConnectConfiguration"]
-        assert sc["enabled"] is True and sc["namespace"].endswith(f":{namespace.name}")
+        assert sc["enabled"] is True and sc["namespace"] == namespace.outputs["arn"]
         task = run.named(f"{name}-task")
         (container,) = json.loads(task.inputs["containerDefinitions"])
         (mapping,) = container["portMappings"]
@@ -449,13 +446,16 @@ def test_execution_role_gets_the_managed_policy_and_the_task_role_none():
     run = pattern("nat-single")
     attachments = run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
     assert {(a.inputs["role"], a.inputs["policyArn"]) for a in attachments} == {
-        (f"{s}-execution-role", "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
+        (
+            run.named(f"{s}-execution-role").outputs["name"],
+            "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+        )
         for s in ("webapp", "backend", "worker")
     }
     task_role = run.named("backend-task-role")
     assert "managedPolicyArns" not in task_role.inputs and "inlinePolicies" not in task_role.inputs
-    assert run.named("backend-task").inputs["taskRoleArn"].endswith(":backend-task-role")
-    assert run.named("backend-task").inputs["executionRoleArn"].endswith(":backend-execution-role")
+    assert run.named("backend-task").inputs["taskRoleArn"] == task_role.outputs["arn"]
+    assert run.named("backend-task").inputs["executionRoleArn"] == run.named("backend-execution-role").outputs["arn"]
 
 
 def test_cluster_has_container_insights_and_logs_have_retention():

@@ -44,7 +44,7 @@ def test_prod_serves_https_with_a_modern_tls_policy_and_redirects_http(prod):
     (redirect,) = listeners[80].inputs["defaultActions"]
     assert redirect == {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}
     for rule in prod.of_type(LISTENER_RULE):
-        assert rule.inputs["listenerArn"].endswith(":ingress-https")
+        assert rule.inputs["listenerArn"] == prod.named("ingress-https").id
 
 
 def test_prod_alb_admits_443_and_80_only_for_the_redirect(prod):
@@ -67,8 +67,8 @@ def test_prod_has_a_nat_per_az_and_flow_logs_on_the_vpc(prod):
     (flow_log,) = prod.of_type("aws:ec2/flowLog:FlowLog")
     assert flow_log.inputs["vpcId"] == prod.named("network-vpc").id
     assert flow_log.inputs["trafficType"] == "ALL"
-    assert flow_log.inputs["logDestination"].endswith(":network-flow-logs")
-    assert flow_log.inputs["iamRoleArn"].endswith(":network-flow-logs-role")
+    assert flow_log.inputs["logDestination"] == prod.named("network-flow-logs").outputs["arn"]
+    assert flow_log.inputs["iamRoleArn"] == prod.named("network-flow-logs-role").outputs["arn"]
     assert prod.named("network-flow-logs").inputs["retentionInDays"] == 90
 
 
@@ -81,13 +81,13 @@ def test_prod_tags_every_taggable_resource_as_production(prod):
 
 
 def test_prod_pins_its_zones_and_needs_no_lookup(prod):
-    assert prod.calls == []
+    assert prod.invokes == []
     azs = {s.inputs["availabilityZone"] for s in prod.of_type("aws:ec2/subnet:Subnet")}
     assert azs == {"us-east-1a", "us-east-1b", "us-east-1c"}
 
 
 def test_dev_looks_its_zones_up_and_uses_two(dev):
-    assert dev.calls == ["aws:index/getAvailabilityZones:getAvailabilityZones"]
+    assert dev.invokes == ["aws:index/getAvailabilityZones:getAvailabilityZones"]
     azs = {s.inputs["availabilityZone"] for s in dev.of_type("aws:ec2/subnet:Subnet")}
     assert azs == {"us-east-1a", "us-east-1b"}
 
@@ -109,7 +109,7 @@ def test_dev_puts_interface_endpoints_in_one_az_and_has_no_nat(dev):
         "com.amazonaws.us-east-1.ecr.dkr",
         "com.amazonaws.us-east-1.logs",
     ]
-    assert all(e.inputs["subnetIds"] == ["network-private-us-east-1a-id"] for e in interfaces)
+    assert all(e.inputs["subnetIds"] == [dev.named("network-private-us-east-1a").id] for e in interfaces)
 
 
 def test_dev_backend_is_sensitive_and_private_and_webapp_internal(dev):
@@ -135,8 +135,11 @@ def test_dev_backend_admits_only_the_alb_and_webapp_and_webapp_only_the_alb(dev)
 
 
 def test_dev_exports_the_vpc_alb_and_services(dev):
-    assert resolved(dev, "vpcId") == "network-vpc-id"
-    assert resolved(dev, "url") == "http://ingress-alb.us-east-1.elb.amazonaws.com"
+    assert resolved(dev, "vpcId") == dev.named("network-vpc").id
+    dns_name = dev.named("ingress-alb").outputs["dnsName"]
+    assert dns_name.endswith(".us-east-1.elb.amazonaws.com")
+    assert resolved(dev, "albDnsName") == dns_name
+    assert resolved(dev, "url") == f"http://{dns_name}"
     assert resolved(dev, "serviceNames") == ["webapp", "backend"]
     assert resolved(dev, "serviceConnectNamespace") == "internal"
 
