@@ -45,17 +45,19 @@ def generated_overlay(services: int) -> dict:
     import yaml
 
     dev = yaml.safe_load((REPO / "Pulumi.dev.yaml").read_text())["config"][CONFIG_KEY]
-    template = dict(dev["services"][0])
+    template = {k: v for k, v in dev["services"][0].items() if k != "calls"}
+    names = [f"svc{index:03d}" for index in range(services)]
     generated = []
-    for index in range(services):
+    for index, name in enumerate(names):
         service = dict(template)
         service.update(
-            name=f"svc{index:03d}",
+            name=name,
             port=3000 + index,
             # An ALB listener takes at most 100 rules: past that, services are internal (Service Connect only).
-            pathPatterns=[f"/svc{index:03d}/*"] if 0 < index < 90 else [],
+            pathPatterns=[f"/{name}/*"] if 0 < index < 90 else [],
             default=index == 0,
             sensitive=index % 2 == 1,
+            calls=names[index + 1 : index + 2],  # a chain: each service calls the next one
         )
         generated.append({k: v for k, v in service.items() if v != []})
     return {CONFIG_KEY: {**dev, "services": generated}}

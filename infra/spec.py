@@ -263,7 +263,12 @@ def parse_platform(
 ) -> PlatformSpec:
     """Validate the raw config object. `available_zones` is called only when AZ names are not in the config."""
     if raw is None:
-        raise SpecError("", _MISSING, "is not set", f"an object with keys {', '.join(TOP_KEYS)} (see docs/config.md)")
+        raise SpecError(
+            "",
+            _MISSING,
+            "is not set",
+            f"an object with keys {', '.join(TOP_KEYS)} (see the README's Configuration section)",
+        )
     top = _Section(raw, "", TOP_KEYS)
     network = _network(top.section("network", NETWORK_KEYS), region, available_zones)
     egress = _egress(top.section("egress", EGRESS_KEYS), network)

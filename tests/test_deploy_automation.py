@@ -55,4 +55,4 @@ def test_real_preview_with_policy_pack_has_no_mandatory_violation(dev_copy_stack
 def test_real_up_creates_the_dev_pattern_and_exports_the_alb_dns_name(dev_copy_stack):
     result = dev_copy_stack.up(policy_packs=[str(REPO / "policies")], on_output=print)
     assert result.summary.result == "succeeded"
-    assert result.outputs["alb_dns_name"].value.endswith(".elb.amazonaws.com")
+    assert result.outputs["albDnsName"].value.endswith(".elb.amazonaws.com")

@@ -1,4 +1,5 @@
-"""docs/config.md matches the code: every key, the simple defaults, the Fargate sizes, and both example stacks."""
+"""The README's configuration reference matches the code: every key, the simple defaults, the Fargate sizes
+and both example stacks."""
 
 import json
 import re
@@ -10,7 +11,8 @@ from components.limits import FARGATE_SIZES
 from infra import spec as spec_module
 from infra.spec import parse_platform
 
-DOC = (REPO / "docs" / "config.md").read_text()
+README = (REPO / "README.md").read_text()
+DOC = README[README.index("\n## Configuration\n") : README.index("\n## Preflight\n")]
 ROWS = {
     m.group(1): (m.group(2).strip(), m.group(3).strip())
     for m in re.finditer(r"^\| `([A-Za-z0-9.\[\]]+)` \| ([^|]+) \| ([^|]+) \|", DOC, flags=re.M)
