@@ -14,11 +14,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import grpc
+import jsonschema
 import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
@@ -28,14 +29,6 @@ from .errors import PreflightError
 
 LEVELS = {"advisory": 0, "mandatory": 1, "disabled": 2, "remediate": 3}
 LEVEL_NAMES = {number: name for name, number in LEVELS.items()}
-_JSON_TYPES = {
-    "string": str,
-    "boolean": bool,
-    "integer": int,
-    "number": (int, float),
-    "array": list,
-    "object": dict,
-}
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 CANT_RUN_PREFIX = "can't run policy "
 _ANALYZE_WINDOW = 16  # Analyze requests in flight at once
@@ -48,6 +41,8 @@ class PolicyInfo:
     level: str
     schema: dict[str, Any]  # JSON schema properties of the policy's config
     required: tuple[str, ...]
+    initial_level: str | None = None  # from the pack's own `initial_config`
+    initial_properties: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -142,12 +137,18 @@ class PolicyPackProcess:
             raise PreflightError(f"policy pack {self.pack_dir} did not answer GetAnalyzerInfo: {exc}") from None
         self.name, self.version = info.name, info.version
         for policy in info.policies:
+            initial = info.initialConfig.get(policy.name)
+            initial_properties = json_format.MessageToDict(initial.properties) if initial is not None else {}
+            # The proto can't tell "advisory" from "not set": a level given with properties must be non-zero.
+            has_level = initial is not None and (initial.enforcementLevel or not initial_properties)
             self.policies[policy.name] = PolicyInfo(
                 name=policy.name,
                 description=policy.description,
                 level=LEVEL_NAMES.get(policy.enforcementLevel, "advisory"),
                 schema=json_format.MessageToDict(policy.configSchema.properties),
                 required=tuple(policy.configSchema.required),
+                initial_level=LEVEL_NAMES[initial.enforcementLevel] if has_level else None,
+                initial_properties=initial_properties,
             )
         self.startup_seconds = time.perf_counter() - self._began
 
@@ -241,6 +242,8 @@ class PolicyPackProcess:
         not_applicable: list[tuple[str, str]] = []
         in_flight: deque[tuple[str, Any]] = deque()
         for reg in registrations:
+            if reg.read:  # a read changes nothing, so the engine analyzes it only as part of the stack
+                continue
             request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=reg.inputs, urn=reg.urn, name=reg.name)
             request.options.parent = reg.parent
             in_flight.append((reg.urn, self.stub.Analyze.future(request)))
@@ -305,50 +308,64 @@ class PolicyPackProcess:
             not_applicable.append((item.policy_name, item.reason))
 
 
+def _level(key: str, value: Any) -> str:
+    if not isinstance(value, str) or value not in LEVELS:
+        raise PreflightError(
+            f"--policy-config {key}: {value!r} is not an enforcement level; allowed: {', '.join(LEVELS)}"
+        )
+    return value
+
+
+def _split_entry(key: str, entry: Any) -> tuple[str | None, dict[str, Any]]:
+    """A config entry is a level, or an object of properties with an optional `enforcementLevel`."""
+    if isinstance(entry, str):
+        return _level(key, entry), {}
+    if isinstance(entry, dict):
+        properties = {k: v for k, v in entry.items() if k != "enforcementLevel"}
+        level = _level(f"{key}.enforcementLevel", entry["enforcementLevel"]) if "enforcementLevel" in entry else None
+        return level, properties
+    raise PreflightError(f"--policy-config {key}: {entry!r} must be an enforcement level or an object of properties")
+
+
+def _schema_error(policy: str, error: jsonschema.ValidationError) -> PreflightError:
+    path = ".".join(str(part) for part in error.absolute_path)
+    where = f"{policy}.{path}" if path else policy
+    return PreflightError(f"--policy-config {where}: {error.message}")
+
+
 def resolve_policy_config(
     pack: str, policies: dict[str, PolicyInfo], user: dict[str, Any]
 ) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Merge a `--policy-config` document with each policy's defaults, validating it the way the CLI does."""
+    """Merge a `--policy-config` document the way the CLI does, and validate it against each policy's schema.
 
-    def check_level(key: str, value: Any) -> str:
-        if not isinstance(value, str) or value not in LEVELS:
-            raise PreflightError(
-                f"--policy-config {key}: {value!r} is not an enforcement level; allowed: {', '.join(LEVELS)}"
-            )
-        return value
-
-    default_level = check_level("all", user["all"]) if "all" in user else None
+    Per policy: its default level and schema defaults, then the pack's own initial config, then `all` (a level for
+    every policy), then the policy's own entry.
+    """
     unknown = sorted(set(user) - set(policies) - {"all"})
     if unknown:
         raise PreflightError(
             f"--policy-config {unknown[0]}: no such policy in pack {pack}; policies: {', '.join(sorted(policies))}"
         )
+    all_level, all_properties = _split_entry("all", user["all"]) if "all" in user else (None, {})
+    if all_properties:
+        raise PreflightError("--policy-config all: only `enforcementLevel` can be set for every policy")
     resolved: dict[str, tuple[str, dict[str, Any]]] = {}
     for name, info in policies.items():
-        level = default_level or info.level
+        level = info.initial_level or info.level
         properties = {k: spec["default"] for k, spec in info.schema.items() if "default" in spec}
-        entry = user.get(name)
-        if isinstance(entry, str):
-            level = check_level(name, entry)
-        elif isinstance(entry, dict):
-            for key, value in entry.items():
-                if key == "enforcementLevel":
-                    level = check_level(f"{name}.enforcementLevel", value)
-                    continue
-                spec = info.schema.get(key)
-                if spec is None:
+        properties.update(info.initial_properties)
+        level = all_level or level
+        if name in user:
+            entry_level, entry_properties = _split_entry(name, user[name])
+            for key in entry_properties:
+                if key not in info.schema:
                     allowed = ", ".join(["enforcementLevel", *sorted(info.schema)])
                     raise PreflightError(f"--policy-config {name}.{key}: unknown property; allowed: {allowed}")
-                expected = _JSON_TYPES.get(spec.get("type", ""), object)
-                if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-                    raise PreflightError(f"--policy-config {name}.{key}: {value!r} is not of type {spec.get('type')}")
-                properties[key] = value
-        elif entry is not None:
-            raise PreflightError(
-                f"--policy-config {name}: {entry!r} must be an enforcement level or an object of properties"
-            )
-        missing = [key for key in info.required if key not in properties]
-        if missing:
-            raise PreflightError(f"--policy-config {name}.{missing[0]}: required by the policy's config schema")
+            level = entry_level or level
+            properties.update(entry_properties)
+        schema = {"type": "object", "properties": info.schema, "required": list(info.required)}
+        error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(properties))
+        if error is not None:
+            raise _schema_error(name, error)
         resolved[name] = (level, properties)
     return resolved

@@ -60,9 +60,13 @@ def _load_policy_config(path: Path | None) -> dict | None:
     if path is None:
         return None
     try:
-        document = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise PreflightError(f"--policy-config {path}: file not found") from None
+        text = path.read_text()
+    except OSError as exc:
+        raise PreflightError(f"--policy-config {path}: cannot read it ({exc.strerror})") from None
+    if not text.strip():
+        return None  # an empty file is no config, as in the CLI
+    try:
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PreflightError(f"--policy-config {path}: not valid JSON ({exc})") from None
     if not isinstance(document, dict):
@@ -104,10 +108,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     rendered = report.render(args.format)
     if args.output:
-        args.output.write_text(rendered)
+        try:
+            args.output.write_text(rendered)
+        except OSError as exc:
+            print(f"preflight: error: --output {args.output}: cannot write it ({exc.strerror})", file=sys.stderr)
+            return EXIT_FAILED
         progress(f"wrote {args.format} report to {args.output}")
-        if args.format != "text":
-            print(report.summary(), file=sys.stderr)
+        print(report.summary(), file=sys.stderr)
     else:
         sys.stdout.write(rendered)
     return report.exit_code

@@ -24,6 +24,17 @@ def _quiet(_message: str) -> None:
     return None
 
 
+def _repository_path(path: Path) -> str:
+    """`path` relative to the root of the git repository holding it (what code scanning expects), else to cwd."""
+    for folder in path.parents:
+        if (folder / ".git").exists():
+            return path.relative_to(folder).as_posix()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.name
+
+
 def run(
     program: str | Path = DEFAULT_PROGRAM,
     stack: str = "dev",
@@ -81,10 +92,7 @@ def run(
             pack.close()
 
     findings = per_resource.findings + whole_stack.findings
-    try:
-        source = str(project.stack_file.relative_to(Path.cwd()))
-    except ValueError:
-        source = project.stack_file.name
+    source = _repository_path(project.stack_file)
     return Report(
         program=str(project.directory),
         stack=stack,

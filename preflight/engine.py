@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pulumi
-from google.protobuf import struct_pb2
+from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import mocks, settings
 from pulumi.runtime import resource as sdk_resource
 from pulumi.runtime.config import set_all_config
@@ -47,6 +47,7 @@ class Registration:
     outputs: struct_pb2.Struct
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
+    read: bool = False  # read with `Resource.get`: in the stack, but not analyzed as a change
 
 
 @dataclass
@@ -58,7 +59,7 @@ class ProgramRun:
 class RecordingMonitor(mocks.MockMonitor):
     """A mock resource monitor that keeps every registration request, in order."""
 
-    def __init__(self, fake: mocks.Mocks, preview: bool, diagnostics: list[str]) -> None:
+    def __init__(self, fake: FakeAws, preview: bool, diagnostics: list[str]) -> None:
         super().__init__(fake)
         self.preview = preview
         self.diagnostics = diagnostics
@@ -71,8 +72,16 @@ class RecordingMonitor(mocks.MockMonitor):
                 f"{request.type} {request.name} is a remote component: a plugin preflight cannot run builds its "
                 "children, so no policy sees them"
             )
-        # In preview the mock's state is the inputs with unknowns dropped; the request keeps them unknown.
-        outputs = request.object if self.preview or request.type == STACK_TYPE else response.object
+        outputs = response.object
+        if self.preview and request.custom:
+            # The mock's state dropped the unknown inputs; the engine's planned outputs are the inputs (unknowns
+            # kept) plus an unknown for every output AWS computes, such as the id and ARN.
+            outputs = struct_pb2.Struct()
+            outputs.CopyFrom(request.object)
+            planned = self.mocks.preview_outputs(request.type, request.name, json_format.MessageToDict(request.object))
+            outputs.update(planned)
+        elif request.type == STACK_TYPE or self.preview:
+            outputs = request.object
         self.registrations.append(
             Registration(
                 urn=response.urn,
@@ -88,14 +97,41 @@ class RecordingMonitor(mocks.MockMonitor):
         )
         return response
 
+    def ReadResource(self, request):
+        response = super().ReadResource(request)
+        self.registrations.append(
+            Registration(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=True,
+                inputs=response.properties,
+                outputs=response.properties,
+                dependencies=list(request.dependencies),
+                property_dependencies={},
+                read=True,
+            )
+        )
+        return response
+
 
 class _CollectingHandler(logging.Handler):
+    """Program log lines at warning and above become diagnostics; errors are also kept, since they fail a run."""
+
     def __init__(self, sink: list[str]) -> None:
         super().__init__(level=logging.WARNING)
         self.sink = sink
+        self.errors: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.sink.append(f"program {record.levelname.lower()}: {record.getMessage()}")
+        if record.levelno >= logging.ERROR:
+            self.errors.append(record.getMessage())
+
+
+class ProgramLoggedError(Exception):
+    """The program logged an error: the real CLI fails the preview or update, and so does preflight."""
 
 
 def _program_location(exc: BaseException, project_dir: Path) -> str:
@@ -112,6 +148,8 @@ def _program_failure(exc: BaseException, project: Project) -> PreflightError:
     detail = "".join(traceback.format_exception(exc))
     if isinstance(exc, pulumi.RunError):  # the SDK's "user error": shown without a traceback by the real CLI
         return PreflightError(f"program failed: {exc}", detail=detail)
+    if isinstance(exc, ProgramLoggedError):
+        return PreflightError(f"program logged an error: {exc}", detail=detail)
     if isinstance(exc, SystemExit):
         return PreflightError(f"program exited with status {exc.code}", detail=detail)
     where = _program_location(exc, project.directory)
@@ -207,6 +245,8 @@ class Recorder:
                 _sync_await(wait_for_rpcs())
         finally:
             _PROGRAM_LOG.removeHandler(handler)
+        if handler.errors:
+            raise ProgramLoggedError(handler.errors[0])
         return result
 
 

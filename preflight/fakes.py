@@ -14,6 +14,7 @@ from typing import Any
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
 
 ACCOUNT_ID = "123456789012"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's sentinel for a value unknown during preview
 PARTITION = "aws"
 
 # How many availability zones each region has (as of 2026); other regions get three.
@@ -153,13 +154,23 @@ class FakeAws(Mocks):
             return args.resource_id, {
                 **inputs,
                 "id": args.resource_id,
-                **self._computed(args, args.resource_id),
+                **self.computed(args.typ, args.name, inputs, args.resource_id),
             }
         if self.preview:
             # An empty id and no computed outputs: every output not set by the program is unknown.
             return "", inputs
         resource_id = self.fake_id(args.typ, args.name)
-        return resource_id, {**inputs, "id": resource_id, **self._computed(args, resource_id)}
+        return resource_id, {**inputs, "id": resource_id, **self.computed(args.typ, args.name, inputs, resource_id)}
+
+    def preview_outputs(self, type_token: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """What a first preview shows beyond the inputs: known planned values, and unknowns for computed outputs.
+
+        The provider plans auto-names and `tagsAll` (known); ids, ARNs and other values AWS assigns stay unknown.
+        """
+        computed = self.computed(type_token, name, inputs, "")
+        planned = {key: computed[key] for key in ("name", "tagsAll") if key in computed}
+        unknown = {key: UNKNOWN for key in ["id", *computed] if key not in planned and key not in inputs}
+        return {**unknown, **planned}
 
     def fake_id(self, type_token: str, name: str) -> str:
         if type_token in _ARN_IS_ID:
@@ -178,8 +189,8 @@ class FakeAws(Mocks):
             return f"arn:{PARTITION}:iam::{ACCOUNT_ID}:{kind}/{name}"
         return f"arn:{PARTITION}:{service}:{self.region}:{ACCOUNT_ID}:{kind}/{name}/{_digest(name, length=16)}"
 
-    def _computed(self, args: MockResourceArgs, resource_id: str) -> dict[str, Any]:
-        typ, name, inputs = args.typ, args.name, args.inputs
+    def computed(self, typ: str, name: str, inputs: dict[str, Any], resource_id: str) -> dict[str, Any]:
+        """The outputs AWS (or the provider) fills in for a resource of this type, beyond its inputs."""
         out: dict[str, Any] = {"arn": resource_id if typ in _ARN_IS_ID else self.arn(typ, name)}
         if "tags" in inputs:
             out["tagsAll"] = inputs["tags"]

@@ -85,6 +85,28 @@ def load_config(raw_config: dict[str, Any], project_name: str, overlay: dict[str
     return StackConfig(values=values, secret_keys=secret_keys, raw=raw)
 
 
+_DECLARATION_KEYS = {"type", "default", "value", "description", "secret", "items"}
+
+
+def _project_config(declared: Any, path: Path) -> dict[str, Any]:
+    """Project-level config from Pulumi.yaml: plain values, `{value: ...}`, and the `default` of declared keys.
+
+    The stack file's values override these, as in the CLI.
+    """
+    if not isinstance(declared, dict):
+        raise PreflightError(f"{path}: `config` must be a mapping of keys to values or declarations")
+    values = {}
+    for key, entry in declared.items():
+        if isinstance(entry, dict) and entry and set(entry) <= _DECLARATION_KEYS:
+            if "value" in entry:
+                values[key] = entry["value"]
+            elif "default" in entry:
+                values[key] = entry["default"]
+        else:
+            values[key] = entry
+    return values
+
+
 def load_project(program: Path, stack: str, overlay: dict[str, Any] | None = None) -> Project:
     directory = program.resolve()
     if not directory.is_dir():
@@ -113,5 +135,6 @@ def load_project(program: Path, stack: str, overlay: dict[str, Any] | None = Non
     raw_config = stack_doc.get("config") or {} if isinstance(stack_doc, dict) else None
     if not isinstance(raw_config, dict):
         raise PreflightError(f"{stack_file}: `config` must be a mapping of keys to values")
-    config = load_config(raw_config, str(manifest["name"]), overlay)
+    project_config = _project_config(manifest.get("config") or {}, directory / "Pulumi.yaml")
+    config = load_config({**project_config, **raw_config}, str(manifest["name"]), overlay)
     return Project(directory=directory, name=str(manifest["name"]), main=main, stack_file=stack_file, config=config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ class Violation:
     level: str  # mandatory | advisory | remediate
     urn: str  # empty for a stack-wide finding
     message: str
+
+
+def _fingerprint(violation: Violation) -> str:
+    return hashlib.sha256(f"{violation.policy}\0{violation.urn}".encode()).hexdigest()
 
 
 @dataclass
@@ -161,6 +166,12 @@ class Report:
                     "level": _SARIF_LEVEL.get(violation.level, "note"),
                     "message": {"text": violation.message},
                     "locations": [location],
+                    # Every result points at the stack file: the fingerprint keeps one alert per resource.
+                    "partialFingerprints": {
+                        "preflightFinding/v1": hashlib.sha256(
+                            f"{violation.policy}\0{violation.urn}".encode()
+                        ).hexdigest()
+                    },
                     "properties": {"enforcementLevel": violation.level, "urn": violation.urn},
                 }
             )

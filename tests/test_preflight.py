@@ -104,6 +104,30 @@ def test_common_invokes_are_answered_and_an_unknown_invoke_is_a_diagnostic(probe
     assert json_format.MessageToDict(regs["in-default-vpc"].inputs)["vpcId"].startswith("vpc-0")
 
 
+def test_project_level_config_defaults_apply_under_the_stack_file():
+    project = load_project(LOOKUPS, "dev")
+    assert project.config.values["lookups:roleName"] == "task-role"
+    regs = _by_name(run_program(project, "dev", preview=True).registrations)
+    assert json_format.MessageToDict(regs["task"].inputs)["name"] == "task-role"
+    overridden = load_project(LOOKUPS, "dev", overlay={"roleName": "custom"})
+    assert overridden.config.values["lookups:roleName"] == "custom"
+
+
+def test_a_resource_read_with_get_is_in_the_stack_with_known_outputs_but_not_analyzed_as_a_change(probe):
+    project = load_project(LOOKUPS, "dev")
+    (shared,) = [r for r in run_program(project, "dev", preview=True).registrations if r.name == "shared"]
+    assert shared.read and json_format.MessageToDict(shared.outputs)["id"] == "vpc-0123456789abcdef0"
+    report = run(LOOKUPS, "dev", "preview", pack=probe)
+    assert ("aws:ec2/vpc:Vpc", "shared") in {(r.type, r.name) for r in report.resources}
+    assert not [d for d in report.diagnostics if "probe-vpc-arns" in d]  # its ARN is known, even in preview
+
+
+def test_a_program_that_logs_an_error_fails_like_the_cli(probe):
+    with pytest.raises(PreflightError) as caught:
+        run(LOOKUPS, "dev", "preview", pack=probe, config={"logError": True})
+    assert caught.value.message == "program logged an error: quota check failed: 3 NAT gateways requested, 2 allowed"
+
+
 def test_program_main_directory_is_honoured_and_its_exception_names_file_and_line():
     with pytest.raises(PreflightError) as caught:
         run_program(load_project(RAISES, "dev"), "dev", preview=True)
@@ -124,6 +148,15 @@ def test_policy_that_reads_an_id_cannot_run_during_preview_and_does_not_pass(pro
     )
 
 
+def test_computed_outputs_are_unknown_to_stack_policies_in_preview_and_known_in_update(probe):
+    preview = run(PLAIN_VPC, "dev", "preview", pack=probe)
+    assert [d for d in preview.diagnostics if d.startswith("can't run policy 'probe-vpc-arns'")]
+    assert not [v for v in preview.violations if v.policy == "probe-vpc-arns"]
+    update = run(PLAIN_VPC, "dev", "update", pack=probe)
+    assert not [d for d in update.diagnostics if "probe-vpc-arns" in d]
+    assert not [v for v in update.violations if v.policy == "probe-vpc-arns"]
+
+
 def test_same_policy_runs_in_update_mode_once_ids_are_known(probe):
     report = run(PLAIN_VPC, "dev", "update", pack=probe)
     assert not [d for d in report.diagnostics if "probe-vpc-ids-known" in d]
@@ -134,7 +167,8 @@ def test_resource_policy_violation_names_the_resource_urn_and_level(probe):
     report = run(PLAIN_VPC, "dev", "preview", pack=probe)
     web = next(r for r in report.resources if r.name == "web")
     assert [(v.policy, v.level, v.urn) for v in report.violations] == [("probe-no-public-ip", "mandatory", web.urn)]
-    assert report.violations[0].message == "service web gets a public IP (tag=sensitive)"
+    # The pack's own initial_config overrides the schema default ("sensitive").
+    assert report.violations[0].message == "service web gets a public IP (tag=from-initial-config)"
     assert report.exit_code == 1
 
 
@@ -152,6 +186,8 @@ def test_policy_config_sets_levels_and_properties_with_schema_defaults(probe):
     assert report.exit_code == 0
     disabled = run(PLAIN_VPC, "dev", "preview", pack=probe, policy_config={"all": "disabled"})
     assert disabled.violations == [] and not [d for d in disabled.diagnostics if "can't run" in d]
+    advisory = run(PLAIN_VPC, "dev", "preview", pack=probe, policy_config={"all": {"enforcementLevel": "advisory"}})
+    assert [v.level for v in advisory.violations] == ["advisory"]
 
 
 def test_config_overlay_changes_the_program_input(probe):
@@ -173,6 +209,14 @@ def test_config_overlay_changes_the_program_input(probe):
         (
             {"probe-no-public-ip": {"colour": "red"}},
             "--policy-config probe-no-public-ip.colour: unknown property",
+        ),
+        (
+            {"probe-no-public-ip": {"names": ["web", 2]}},
+            "--policy-config probe-no-public-ip.names.1: 2 is not of type 'string'",
+        ),
+        (
+            {"all": {"enforcementLevel": "advisory", "tag": "x"}},
+            "--policy-config all: only `enforcementLevel` can be set for every policy",
         ),
     ],
 )
@@ -255,6 +299,33 @@ def test_cli_sarif_is_version_2_1_0_with_one_result_per_violation(tmp_path):
     (result_,) = sarif["runs"][0]["results"]
     assert result_["ruleId"] == "probe-no-public-ip" and result_["level"] == "error"
     assert result_["locations"][0]["logicalLocations"][0]["name"] == "web"
+    # Relative to the repository root, as code scanning resolves it; one fingerprint per (policy, resource).
+    uri = result_["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "tests/preflight_fixtures/programs/plain_vpc/Pulumi.dev.yaml"
+    assert len(result_["partialFingerprints"]["preflightFinding/v1"]) == 64
+
+
+def test_cli_empty_policy_config_file_is_no_config_and_unwritable_output_exits_2(tmp_path):
+    empty = tmp_path / "empty.json"
+    empty.write_text("")
+    ok = _cli(
+        "--program",
+        str(PLAIN_VPC),
+        "--policy-pack",
+        str(PROBE_PACK),
+        "--policy-config",
+        str(empty),
+        "--format",
+        "json",
+        "--output",
+        str(tmp_path / "report.json"),
+    )
+    assert ok.returncode == 1  # the mandatory violation, as with no config
+    assert ok.stderr.splitlines()[-1].startswith("FAIL: 6 resources, 1 mandatory")
+    bad = _cli("--program", str(PLAIN_VPC), "--policy-pack", str(PROBE_PACK), "--output", str(tmp_path / "no/dir/x"))
+    assert bad.returncode == 2
+    assert bad.stderr.strip().endswith("cannot write it (No such file or directory)")
+    assert "Traceback" not in bad.stderr
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,13 @@ def _vpc_ids_known(args, report_violation):
             report_violation(f"subnet {resource.name} has vpcId {resource.props['vpcId']}", resource.urn)
 
 
+def _vpc_arns(args, report_violation):
+    """Reads a computed output (the ARN): unknown in a first preview, known once the VPC exists or is read."""
+    for resource in args.resources:
+        if resource.resource_type == "aws:ec2/vpc:Vpc" and not resource.props["arn"].startswith("arn:aws:ec2:"):
+            report_violation(f"vpc {resource.name} has arn {resource.props['arn']}", resource.urn)
+
+
 def _has_subnet(args, report_violation):
     if not any(r.resource_type == "aws:ec2/subnet:Subnet" for r in args.resources):
         args.not_applicable("the stack has no subnet")
@@ -40,13 +47,24 @@ POLICIES = [
         description="ECS services must not get a public IP.",
         enforcement_level=EnforcementLevel.MANDATORY,
         validate=_no_public_ip,
-        config_schema=PolicyConfigSchema(properties={"tag": {"type": "string", "default": "sensitive"}}),
+        config_schema=PolicyConfigSchema(
+            properties={
+                "tag": {"type": "string", "default": "sensitive"},
+                "names": {"type": "array", "items": {"type": "string"}, "default": []},
+            }
+        ),
     ),
     StackValidationPolicy(
         name="probe-vpc-ids-known",
         description="Subnet vpcId values look like VPC ids.",
         enforcement_level=EnforcementLevel.ADVISORY,
         validate=_vpc_ids_known,
+    ),
+    StackValidationPolicy(
+        name="probe-vpc-arns",
+        description="VPC ARNs look like EC2 ARNs.",
+        enforcement_level=EnforcementLevel.ADVISORY,
+        validate=_vpc_arns,
     ),
     StackValidationPolicy(
         name="probe-has-subnet",
