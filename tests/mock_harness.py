@@ -39,6 +39,7 @@ class Registration:
     outputs: dict[str, Any]
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
+    read: bool = False
 
     @property
     def id(self) -> str:
