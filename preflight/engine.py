@@ -65,6 +65,23 @@ class RecordingMonitor(mocks.MockMonitor):
         self.diagnostics = diagnostics
         self.registrations: list[Registration] = []
 
+    def _record(self, request, urn: str, *, inputs, outputs, custom: bool, read: bool = False) -> None:
+        property_dependencies = getattr(request, "propertyDependencies", {})  # a read request has none
+        self.registrations.append(
+            Registration(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=custom,
+                inputs=inputs,
+                outputs=outputs,
+                dependencies=list(request.dependencies),
+                property_dependencies={k: list(v.urns) for k, v in property_dependencies.items()},
+                read=read,
+            )
+        )
+
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
         if request.remote:
@@ -82,37 +99,13 @@ class RecordingMonitor(mocks.MockMonitor):
             outputs.update(planned)
         elif request.type == STACK_TYPE or self.preview:
             outputs = request.object
-        self.registrations.append(
-            Registration(
-                urn=response.urn,
-                type=request.type,
-                name=request.name,
-                parent=request.parent,
-                custom=request.custom,
-                inputs=request.object,
-                outputs=outputs,
-                dependencies=list(request.dependencies),
-                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
-            )
-        )
+        self._record(request, response.urn, inputs=request.object, outputs=outputs, custom=request.custom)
         return response
 
     def ReadResource(self, request):
         response = super().ReadResource(request)
-        self.registrations.append(
-            Registration(
-                urn=response.urn,
-                type=request.type,
-                name=request.name,
-                parent=request.parent,
-                custom=True,
-                inputs=response.properties,
-                outputs=response.properties,
-                dependencies=list(request.dependencies),
-                property_dependencies={},
-                read=True,
-            )
-        )
+        state = response.properties
+        self._record(request, response.urn, inputs=state, outputs=state, custom=True, read=True)
         return response
 
 
