@@ -16,6 +16,8 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.policy import _NotApplicableError
+from pulumi_policy.proxy import UnknownValueError
 
 from .graph import ECS_SERVICE, Egress, Res, StackGraph, is_unknown
 
@@ -88,7 +90,9 @@ def stack_policy(
         verdict = Verdict(report)
         try:
             check(StackGraph(args.resources, args.stack_tags), config_with_defaults(args, schema), verdict)
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        except (UnknownValueError, _NotApplicableError):
+            raise  # the SDK's own signals: "can't run during preview" and a verdict
+        except Exception as exc:
             # An input shaped in a way this policy doesn't expect must not fail the whole preview of the org's stack.
             args.not_applicable(f"could not read the stack ({type(exc).__name__}: {exc}); please report it")
         verdict.finish(args, nothing_to_check)

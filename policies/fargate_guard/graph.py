@@ -58,6 +58,11 @@ TASK_DEF = "aws:ecs/taskDefinition:TaskDefinition"
 ECR_REPO = "aws:ecr/repository:Repository"
 PULL_THROUGH_RULE = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+MANAGED_PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList"
+# Not a resource of the stack: the main route table AWS creates with each VPC, which the stack reaches only through
+# `vpc.main_route_table_id` / `vpc.default_route_table_id` (one node per VPC, see StackGraph.implicit_main_table).
+IMPLICIT_MAIN_RT = "fargate-guard:implicit/mainRouteTable"
+ROUTE_TABLES = (ROUTE_TABLE, DEFAULT_ROUTE_TABLE, IMPLICIT_MAIN_RT)
 CLUSTER = "aws:ecs/cluster:Cluster"
 NAMESPACES = (
     "aws:servicediscovery/httpNamespace:HttpNamespace",
@@ -192,8 +197,35 @@ class Res:
         return [d for d in self.deps.get(key, []) if d.type in types]
 
     def tags(self) -> dict:
-        tags = self.props.get("tags")
-        return tags if isinstance(tags, dict) else {}
+        """The known tags (`tags`, and the provider's `tagsAll` when known); unknown ones are left out."""
+        out = {}
+        for key in ("tagsAll", "tags"):
+            tags = self.props.get(key)
+            if isinstance(tags, dict):
+                out.update({k: v for k, v in tags.items() if not is_unknown(v)})
+        return out
+
+    def tag(self, key: str) -> tuple[Any, bool]:
+        """(the known value of tag `key` or None, whether it may still be set by a value unknown during preview).
+
+        `tags` is what the program sets; `tagsAll` (tags plus the provider's default tags) is read when known.
+        """
+        value, unknown = None, False
+        for prop in ("tags", "tagsAll"):
+            tags = self.props.get(prop)
+            if isinstance(tags, dict) and tags.get(key) is not None:
+                if is_unknown(tags[key]):
+                    unknown |= prop == "tags"
+                elif value is None:
+                    value = tags[key]
+            elif prop == "tags" and is_unknown(tags):
+                unknown = True
+        return value, unknown and value is None
+
+    @property
+    def label(self) -> str:
+        """How a message names a route table (the implicit main route table is no resource of the stack)."""
+        return self.name if self.type == IMPLICIT_MAIN_RT else f"route table {self.name}"
 
     def __repr__(self) -> str:
         return f"Res({self.type}::{self.name})"
@@ -260,6 +292,19 @@ class StackGraph:
                 for v in _strings(value):
                     if v in self.by_id:
                         self._link(self.by_id[v], key, res)
+        self._main_tables: dict[str, Res] = {}  # VPC URN -> its implicit main route table (or the DefaultRouteTable)
+        self._main_by_id: dict[str, Res] = {}  # a VPC's known mainRouteTableId / defaultRouteTableId -> that node
+        for vpc in self.of_type(VPC):
+            node = self.implicit_main_table(vpc)
+            for key in ("mainRouteTableId", "defaultRouteTableId"):
+                value = vpc.get(key)
+                if isinstance(value, str) and value and not is_unknown(value) and value not in self.by_id:
+                    self._main_by_id[value] = node
+        # Routes, associations and endpoints written against `vpc.main_route_table_id` point at that node.
+        for holder, key in ((ROUTE, "routeTableId"), (RT_ASSOC, "routeTableId"), (ENDPOINT_RT_ASSOC, "routeTableId")):
+            for res in self.of_type(holder):
+                for table in self.refs(res, key, res.get(key), *ROUTE_TABLES).resources:
+                    self._link(table, key, res)
 
     def _link(self, target: Res, key: str, source: Res) -> None:
         mark = (id(target), key, id(source))
@@ -285,17 +330,24 @@ class StackGraph:
         found: list[Res] = []
         unresolved: list[str] = []
         unknown = 0
+        mains = IMPLICIT_MAIN_RT in types
         for v in values:
             if is_unknown(v):
                 unknown += 1
             elif isinstance(v, str) and v in self.by_id and self.by_id[v].type in types:
                 found.append(self.by_id[v])
+            elif mains and isinstance(v, str) and v in self._main_by_id:
+                found.append(self._main_by_id[v])
             else:
                 unresolved.append(str(v))
         if unknown:
             # An unknown value came from one of the key's dependencies; with as many candidates as unknowns (or a
             # whole list unknown) they are exactly those resources.
             candidates = [d for d in res.dep_types(key, *types) if d not in found]
+            if mains and len(candidates) < unknown:
+                # A route table id that came from a VPC is its main route table (`vpc.main_route_table_id`).
+                implicit = [self.implicit_main_table(vpc) for vpc in res.dep_types(key, VPC)]
+                candidates += [t for t in _unique(implicit) if t not in found and t not in candidates]
             found.extend(candidates)
             if len(candidates) < unknown and not (len(values) == 1 and candidates):
                 unresolved.extend(["<unknown>"] * (unknown - len(candidates)))
@@ -322,21 +374,41 @@ class StackGraph:
             return self.ref(res, "defaultRouteTableId", VPC)
         return vpc
 
-    def main_route_table(self, vpc: Res) -> Res | None:
+    def implicit_main_table(self, vpc: Res) -> Res:
+        """The route table AWS created with the VPC (`vpc.main_route_table_id`): the `DefaultRouteTable` resource
+        that adopts it, else one node standing for it, whose routes are the `aws.ec2.Route`s written against it."""
+        node = self._main_tables.get(vpc.urn)
+        if node is None:
+            adopted = self.referrers(vpc, "defaultRouteTableId", DEFAULT_ROUTE_TABLE)
+            default_id = known(vpc.get("defaultRouteTableId"))
+            if not adopted and default_id:
+                adopted = [t for t in self.of_type(DEFAULT_ROUTE_TABLE) if t.get("defaultRouteTableId") == default_id]
+            if adopted:
+                node = adopted[0]
+            else:
+                urn, name = f"{vpc.urn}#main-route-table", f"main route table of VPC {vpc.name}"
+                node = Res(urn, IMPLICIT_MAIN_RT, name, {"vpcId": vpc.get("id")}, {"vpcId": [vpc]})
+            self._main_tables[vpc.urn] = node
+        return node
+
+    def main_route_table(self, vpc: Res) -> tuple[Res | None, str | None]:
+        """The route table of a VPC's subnets that have no association, or why it is not known."""
         for assoc in self.referrers(vpc, "vpcId", MAIN_RT_ASSOC):
-            rt = self.ref(assoc, "routeTableId", ROUTE_TABLE)
-            if rt:
-                return rt
-        for rt in self.referrers(vpc, "defaultRouteTableId", DEFAULT_ROUTE_TABLE):
-            return rt
+            rt = self.ref(assoc, "routeTableId", *ROUTE_TABLES)
+            if rt is None:
+                return None, f"main route table association {assoc.name} points at a route table outside this stack"
+            return rt, None
         main_id = known(vpc.get("mainRouteTableId"))
-        return self.by_id.get(main_id) if main_id else None
+        if main_id and main_id in self.by_id and self.by_id[main_id].type in ROUTE_TABLES:
+            return self.by_id[main_id], None  # refreshed after another table was made main
+        # The table AWS created with the VPC: only the local route, plus whatever this stack adds to it.
+        return self.implicit_main_table(vpc), None
 
     def route_tables_of_subnet(self, subnet: Res) -> tuple[list[Res], str | None]:
         """The route tables whose routes apply to a subnet, and why they could not be found (or None)."""
         tables: list[Res] = []
         for assoc in self.referrers(subnet, "subnetId", RT_ASSOC):
-            rt = self.ref(assoc, "routeTableId", ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
+            rt = self.ref(assoc, "routeTableId", *ROUTE_TABLES)
             if rt is None:
                 return [], f"route table association {assoc.name} points at a route table outside this stack"
             tables.append(rt)
@@ -345,38 +417,51 @@ class StackGraph:
         vpc = self.vpc_of(subnet)
         if vpc is None:
             return [], f"the VPC of subnet {subnet.name} is outside this stack"
-        main = self.main_route_table(vpc)
-        # A VPC whose main route table no resource of the stack manages keeps AWS's default: the local route only.
-        return ([main] if main else []), None
+        main, why = self.main_route_table(vpc)
+        if main is None:
+            return [], f"subnet {subnet.name} has no route table association and its VPC {vpc.name}'s {why}"
+        return [main], None
 
     def routes_of(self, table: Res) -> list[Route]:
         """Every route of a table: its inline `routes` and the separate `aws.ec2.Route` resources that target it."""
         routes: list[Route] = []
-        igw_deps = table.dep_types("routes", IGW)
-        nat_deps = table.dep_types("routes", NAT)
+        inline = [r for r in as_list(table.get("routes")) if isinstance(r, dict)]
+        # Inline routes share one dependency list ("routes"): an unknown gateway id is one of its resources.
+        shared = table.deps.get("routes", [])
+        sole = sum(1 for r in inline if is_unknown(r.get("gatewayId"))) == 1
         for i, r in enumerate(as_list(table.get("routes"))):
             if isinstance(r, dict):
                 dest = r.get("cidrBlock") or r.get("ipv6CidrBlock")
                 label = f"inline route #{i + 1} ({dest}) of {table.name}"
-                routes.append(self._route(table, table, label, dest, r, igw_deps, nat_deps))
+                routes.append(self._route(table, table, label, dest, r, shared, shared, sole))
         for route in self.referrers(table, "routeTableId", ROUTE):
             dest = route.get("destinationCidrBlock") or route.get("destinationIpv6CidrBlock")
-            igws, nats = route.dep_types("gatewayId", IGW), route.dep_types("natGatewayId", NAT)
-            routes.append(self._route(table, route, f"route {route.name} ({dest})", dest, route.props, igws, nats))
+            gateways, nats = route.deps.get("gatewayId", []), route.deps.get("natGatewayId", [])
+            routes.append(self._route(table, route, f"route {route.name} ({dest})", dest, route.props, gateways, nats))
         return routes
 
-    def _route(self, table, holder, label, dest, props: dict, igw_deps, nat_deps) -> Route:
+    def _route(self, table, holder, label, dest, props: dict, gateway_deps, nat_deps, sole=False) -> Route:
+        """Classify one route by its target. `gateway_deps` / `nat_deps`: the resources an unknown gatewayId /
+        natGatewayId may have come from; `sole`: it is the only inline route whose gatewayId is unknown."""
         gateway_id, nat_id = props.get("gatewayId"), props.get("natGatewayId")
-        kind, target, target_name = "other", None, ""
+        kind, target, target_name, why = "other", None, "", ""
         indirect = next((k for k in INDIRECT_TARGETS if props.get(k) is not None), None)
         if nat_id is not None:
-            kind = "nat"
-            target = self.by_id.get(nat_id) if not is_unknown(nat_id) else (nat_deps[0] if nat_deps else None)
-            target_name = target.name if target else str(nat_id)
-        elif gateway_id is not None:
+            return self._nat_route(table, holder, label, dest, nat_id, [d for d in nat_deps if d.type == NAT])
+        if gateway_id is not None:
             if is_unknown(gateway_id):
-                target = igw_deps[0] if len(igw_deps) == 1 else None
-                kind = "igw" if igw_deps else "unknown"
+                igws = [d for d in gateway_deps if d.type == IGW]
+                others = [d for d in gateway_deps if d.type not in (IGW, VPC, SUBNET, MANAGED_PREFIX_LIST)]
+                target = igws[0] if len(igws) == 1 else None
+                if igws and (not others or sole):
+                    # Only an IGW could have given the id, or this is the one unknown gateway id its IGW went into.
+                    kind = "igw"
+                else:
+                    kind = "unknown"
+                    candidates = _unique(igws + others)
+                    why = f"the gateway of {label} is unknown during preview" + (
+                        f" (one of {', '.join(sorted(d.name for d in candidates))})" if candidates else ""
+                    )
             else:
                 target = self.by_id.get(gateway_id)
                 if (target and target.type == IGW) or str(gateway_id).startswith("igw-"):
@@ -391,7 +476,33 @@ class StackGraph:
             else:
                 target = self.by_id.get(value)
             target_name = f"{INDIRECT_TARGETS[indirect]} {target.name if target else value}"
-        return Route(table, holder, label, dest, kind, target, target_name)
+        return Route(table, holder, label, dest, kind, target, target_name, why)
+
+    def _nat_route(self, table, holder, label, dest, nat_id, nat_deps) -> Route:
+        """A route to a NAT gateway: internet egress only through a public NAT; a private NAT leads to another
+        network (a transit gateway, a peered VPC), like the indirect targets."""
+        if is_unknown(nat_id):
+            candidates = nat_deps
+        else:
+            found = self.by_id.get(nat_id)
+            candidates = [found] if found is not None and found.type == NAT else []
+        target = candidates[0] if len(candidates) == 1 else None
+        name = target.name if target else str(nat_id) if not is_unknown(nat_id) else "?"
+        if not candidates:
+            where = "which one is unknown during preview" if is_unknown(nat_id) else f"{nat_id} is not in this stack"
+            why = f"{label} sends {dest} to a NAT gateway, but {where}, so whether it is public is unknown"
+            return Route(table, holder, label, dest, "unknown", None, name, why)
+        kinds = {_connectivity(c) for c in candidates}
+        if kinds == {"public"}:
+            return Route(table, holder, label, dest, "nat", target, name)
+        if kinds == {"private"}:
+            return Route(table, holder, label, dest, "indirect", target, f"private NAT gateway {name}")
+        if len(candidates) == 1:
+            why = f"{label} sends {dest} to NAT gateway {name}, whose connectivity_type is unknown during preview"
+        else:
+            listed = ", ".join(sorted(c.name for c in candidates))
+            why = f"{label} sends {dest} to one of NAT gateways {listed}, not all of them public"
+        return Route(table, holder, label, dest, "unknown", target, name, why)
 
     def egress_of_subnet(self, subnet: Res) -> Egress:
         """How a subnet reaches the internet: its default routes to an IGW or a NAT, or why that is undecidable."""
@@ -414,7 +525,7 @@ class StackGraph:
                 elif route.kind == "indirect":
                     egress.indirect.append(route)
                 elif route.kind == "unknown":
-                    egress.undecidable.append(f"the target of {route.label} is unknown during preview")
+                    egress.undecidable.append(route.why or f"the target of {route.label} is unknown during preview")
         return egress
 
     # ---- security groups -------------------------------------------------------------------------------------
@@ -521,11 +632,24 @@ class StackGraph:
             return None
         return [c for c in parsed if isinstance(c, dict)] if isinstance(parsed, list) else None
 
-    def sensitivity(self, service: Res, tag_key: str, values: Sequence[str]) -> str | None:
-        """The sensitive tag value of a service or its task definition, or None when it is not sensitive."""
+    def sensitivity(self, service: Res, tag_key: str, values: Sequence[str]) -> tuple[str | None, str | None]:
+        """(the sensitive tag value of a service or its task definition, or None), and, when it is not known to be
+        sensitive, why its sensitivity can't be decided (a tag unknown during preview, a task definition elsewhere).
+        """
+        undecided = []
         td = self.task_definition(service)
-        tagged = [service.tags().get(tag_key)] + ([td.tags().get(tag_key)] if td else [])
-        return next((v for v in tagged if isinstance(v, str) and v in values), None)
+        holders = [("ECS service", service), ("task definition", td)] if td else [("ECS service", service)]
+        for what, res in holders:
+            value, unknown = res.tag(tag_key)
+            if isinstance(value, str) and value in values:
+                return value, None
+            if unknown:
+                undecided.append(f"the {tag_key} tag of {what} {res.name} is unknown during preview")
+        if td is None:
+            value = service.get("taskDefinition")
+            shown = "unknown during preview" if is_unknown(value) else f"{value}, not in this stack"
+            undecided.append(f"its task definition ({shown}) may carry the {tag_key} tag")
+        return None, "; ".join(undecided) or None
 
     def load_balancers_of(self, service: Res) -> tuple[list[Res], list[str]]:
         """The load balancers in front of a service (target group -> listener or listener rule -> load balancer),
@@ -653,9 +777,9 @@ class StackGraph:
 
     def endpoint_route_tables(self, endpoint: Res) -> Refs:
         """Route tables a Gateway endpoint is attached to (its routeTableIds and separate associations)."""
-        refs = self.refs(endpoint, "routeTableIds", endpoint.get("routeTableIds"), ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
+        refs = self.refs(endpoint, "routeTableIds", endpoint.get("routeTableIds"), *ROUTE_TABLES)
         for assoc in self.referrers(endpoint, "vpcEndpointId", ENDPOINT_RT_ASSOC):
-            table = self.ref(assoc, "routeTableId", ROUTE_TABLE, DEFAULT_ROUTE_TABLE)
+            table = self.ref(assoc, "routeTableId", *ROUTE_TABLES)
             if table is None:
                 refs.unresolved.append(f"route table of {assoc.name}")
             else:
@@ -684,10 +808,11 @@ class Route:
     kind: str  # "igw", "nat", "other" or "unknown"
     target: Res | None
     target_name: str
+    why: str = ""  # when kind == "unknown": why the target can't be told
 
     def describe(self) -> str:
         what = {"igw": "internet gateway ", "nat": "NAT gateway ", "indirect": ""}.get(self.kind, "gateway ")
-        return f"route table {self.table.name} sends {self.dest} to {what}{self.target_name} ({self.label})"
+        return f"{self.table.label} sends {self.dest} to {what}{self.target_name} ({self.label})"
 
 
 @dataclass
@@ -702,6 +827,12 @@ class Egress:
     @property
     def has_internet(self) -> bool:
         return bool(self.igw or self.nat)
+
+
+def _connectivity(nat: Res) -> str | None:
+    """A NAT gateway's connectivity: "public" (the default) or "private", or None when unknown during preview."""
+    value = nat.get("connectivityType")
+    return None if is_unknown(value) else (value or "public")
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -15,14 +15,11 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
         missing: list[str] = []
         uncovered: dict[str, list[str]] = {}
         for egress in isolated:
-            if not egress.tables:
-                missing.append(f"an S3 Gateway endpoint on the main route table of subnet {egress.subnet.name}'s VPC")
             for table in egress.tables:
                 if table.urn not in s3_tables:
-                    uncovered.setdefault(table.name, []).append(egress.subnet.name)
+                    uncovered.setdefault(table.label, []).append(egress.subnet.name)
         missing += [
-            f"an S3 Gateway endpoint on route table {t} (subnets {', '.join(sorted(s))})"
-            for t, s in sorted(uncovered.items())
+            f"an S3 Gateway endpoint on the {t} (subnets {', '.join(sorted(s))})" for t, s in sorted(uncovered.items())
         ]
         vpc = graph.vpc_of(isolated[0].subnet)
         endpoints = graph.endpoints_in(vpc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .graph import ECR_REPO, LOG_GROUP, PULL_THROUGH_RULE, Res, StackGraph
+from .graph import LOG_GROUP, Res, StackGraph
 
 PRIVATE_ECR = re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
 
@@ -21,22 +21,21 @@ def registry(image: str) -> str:
     return first
 
 
-def images_of(graph: StackGraph, task_def: Res | None) -> tuple[list[tuple[str, str]] | None, bool]:
-    """([(container name, image)], whether the definitions depend on an ECR repository or pull-through rule).
-
-    The list is None when the container definitions are unknown during preview.
-    """
+def images_of(graph: StackGraph, task_def: Res | None) -> list[tuple[str, str]] | None:
+    """[(container name, image)], or None when the container definitions are unknown during preview (or the task
+    definition is not in this stack). Which images they hold is then not guessed: a dependency on an ECR repository
+    says one image is from ECR, not that all of them are."""
     containers = graph.containers(task_def)
-    from_ecr = bool(task_def and task_def.dep_types("containerDefinitions", ECR_REPO, PULL_THROUGH_RULE))
     if containers is None:
-        return None, from_ecr
-    return [(str(c.get("name")), str(c.get("image"))) for c in containers if c.get("image")], from_ecr
+        return None
+    return [(str(c.get("name")), str(c.get("image"))) for c in containers if c.get("image")]
 
 
 def uses_awslogs(graph: StackGraph, task_def: Res | None) -> bool | None:
     """Whether a container logs with the awslogs driver; None when unknown during preview.
 
-    Unknown definitions built from a CloudWatch log group (its name in `awslogs-group`) do use awslogs.
+    Unknown definitions built from a CloudWatch log group (its name in `awslogs-group`) are taken to use awslogs:
+    that only ever requires the logs endpoint (conservative); no policy passes on this guess.
     """
     containers = graph.containers(task_def)
     if containers is None:

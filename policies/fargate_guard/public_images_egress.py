@@ -11,10 +11,12 @@ from .images import images_of, registry
 
 def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
     for service, isolated in isolated_services(graph, verdict):
-        images, from_ecr = images_of(graph, graph.task_definition(service))
+        images = images_of(graph, graph.task_definition(service))
         if images is None:
-            if not from_ecr:
-                verdict.undecidable(service, "its container images are unknown during preview")
+            # Even when they come from an ECR repository, a sidecar may pull from a public registry: never a pass.
+            verdict.undecidable(
+                service, f"the container images of ECS service {service.name} are unknown during preview"
+            )
             continue
         public = [(name, image, registry(image)) for name, image in images if registry(image) != "ecr"]
         if not public:

@@ -11,8 +11,10 @@ from .graph import ECS_SERVICE, Route, StackGraph, is_unknown
 def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
     tag_key, tag_values = config["sensitiveTagKey"], config["sensitiveTagValues"]
     for service in graph.of_type(ECS_SERVICE):
-        value = graph.sensitivity(service, tag_key, tag_values)
+        value, undecided = graph.sensitivity(service, tag_key, tag_values)
         if value is None:
+            if undecided:
+                verdict.undecidable(service, f"{undecided}, so whether it is sensitive can't be told")
             continue
         verdict.check()
         label = f"ECS service {service.name} is tagged {tag_key}={value}"
