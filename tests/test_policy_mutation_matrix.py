@@ -9,7 +9,7 @@ reports this table.
 from __future__ import annotations
 
 import pytest
-from policy_helpers import MODES, cant_run, expected, flagged, judge
+from policy_helpers import MODES, cant_run, expected, flagged, judge, not_applicable
 
 M, A = "mandatory", "advisory"
 PULL = "private-tasks-image-pull-path"
@@ -19,6 +19,7 @@ INGRESS = "task-sg-ingress-from-sgs"
 MATRIX: dict[str, set[tuple[str, str, str]]] = {
     "": set(),
     "igw-route": {("sensitive-tasks-private", "backend", M)},
+    "main-igw-route": {("sensitive-tasks-private", "backend", M)},
     "public-ip": {("sensitive-tasks-private", "backend", M), ("ecs-service-no-public-ip", "backend", A)},
     "cidr-ingress": {(INGRESS, "backend-from-vpc", M)},
     "inline-cidr-ingress": {(INGRESS, "frontend-sg", M)},
@@ -64,3 +65,24 @@ def test_findings_name_the_subnet_route_and_gateway(policy_pack, mode):
         violation.message
     )
     assert "(route app-default-igw (0.0.0.0/0))" in violation.message
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_route_written_against_the_vpcs_main_route_table_is_followed(policy_pack, mode):
+    # app-b has no association, so it uses the main route table, reached only through vpc.main_route_table_id.
+    report = judge(policy_pack, "baseline", mode, config={"fixture:flaw": "main-igw-route"})
+    (violation,) = report.violations
+    assert (
+        "runs in subnet app-b whose main route table of VPC main-vpc sends 0.0.0.0/0 to internet gateway main-igw "
+        "(route main-default-igw (0.0.0.0/0))"
+    ) in violation.message
+
+
+def test_unknown_container_definitions_are_undecided_for_public_images_never_passed(policy_pack):
+    # frontend's container definitions are built from the ECR repository's URL: unknown in a first preview. Its
+    # images can't be judged then (a sidecar may be public), so the policy says so; backend's are judged.
+    preview = judge(policy_pack, "baseline", "preview")
+    assert not_applicable(preview)["public-images-need-egress"] == (
+        "could not decide: frontend: the container images of ECS service frontend are unknown during preview"
+    )
+    assert "public-images-need-egress" not in not_applicable(judge(policy_pack, "baseline", "update"))

@@ -95,3 +95,112 @@ def test_network_outside_the_stack_is_not_applicable_with_the_reason(policy_pack
     assert "subnet-0aaa1111bbbb2222c" in reasons["sensitive-tasks-private"]
     assert "sg-0aaa1111bbbb2222c" in reasons["task-sg-ingress-from-sgs"]
     assert reasons["vpc-flow-logs"] == "no VPC in this stack"
+
+
+# ---- main_table: subnets on the VPC's implicit main route table (vpc.main_route_table_id) ----------------------
+WORKER = "mt-worker"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_endpoints_and_associations_on_the_implicit_main_route_table_are_followed(policy_pack, mode):
+    # mt-a has no association, mt-b is associated with vpc.main_route_table_id; the S3 Gateway endpoint is on it.
+    report = judge(policy_pack, "main_table", mode)
+    assert flagged(report) == set()
+    assert cant_run(report) == []
+    reasons = not_applicable(report)
+    for policy in ("sensitive-tasks-private", "private-tasks-image-pull-path", "public-images-need-egress"):
+        assert policy not in reasons, reasons[policy]  # decided (and passed), not skipped
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_igw_route_on_the_implicit_main_route_table_is_denied(policy_pack, mode):
+    report = judge(policy_pack, "main_table", mode, config={"fixture:flaw": "igw-route"})
+    assert flagged(report) == expected(report, {("sensitive-tasks-private", WORKER, M)})
+    (violation,) = report.violations
+    assert (
+        "runs in subnets mt-a, mt-b whose main route table of VPC mt-vpc sends 0.0.0.0/0 to internet gateway mt-igw "
+        "(route mt-main-default (0.0.0.0/0))"
+    ) in violation.message
+    # The subnets do reach the internet: the endpoint-only policies have nothing to judge.
+    reasons = not_applicable(report)
+    assert reasons["private-tasks-image-pull-path"].startswith("no ECS service in this stack runs in subnets")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_s3_gateway_endpoint_missing_from_the_implicit_main_route_table_is_denied(policy_pack, mode):
+    report = judge(policy_pack, "main_table", mode, config={"fixture:flaw": "s3-elsewhere"})
+    assert flagged(report) == expected(report, {("private-tasks-image-pull-path", WORKER, M)})
+    (violation,) = report.violations
+    assert "lacks an S3 Gateway endpoint on the main route table of VPC mt-vpc (subnets mt-a, mt-b)" in (
+        violation.message
+    )
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_private_nat_is_no_internet_egress_but_an_indirect_path(policy_pack, mode):
+    # 0.0.0.0/0 goes to a private NAT and the image is on Docker Hub: not flagged (the NAT may lead to central
+    # egress), never passed either: both image policies say why they can't decide.
+    report = judge(policy_pack, "main_table", mode, config={"fixture:flaw": "private-nat"})
+    assert flagged(report) == set()
+    reasons = not_applicable(report)
+    why = (
+        "subnet mt-a's main route table of VPC mt-vpc sends 0.0.0.0/0 to private NAT gateway mt-private-nat "
+        "(route mt-main-nat (0.0.0.0/0)); whether that reaches the internet is decided elsewhere"
+    )
+    assert why in reasons["public-images-need-egress"]
+    assert why in reasons["private-tasks-image-pull-path"]
+    assert reasons["nat-without-s3-gateway-endpoint"] == "no public NAT gateway in this stack"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_public_sidecar_behind_unknown_container_definitions_is_never_passed(policy_pack, mode):
+    # The definitions come from the ECR repository's URL (unknown in preview) and add a public.ecr.aws sidecar.
+    report = judge(policy_pack, "main_table", mode, config={"fixture:flaw": "public-sidecar"})
+    if mode == "preview":
+        assert flagged(report) == set()
+        assert not_applicable(report)["public-images-need-egress"] == (
+            "could not decide: mt-worker: the container images of ECS service mt-worker are unknown during preview"
+        )
+    else:
+        assert flagged(report) == expected(report, {("public-images-need-egress", WORKER, M)})
+        assert "container otel uses public.ecr.aws/aws-observability/aws-otel-collector" in report.violations[0].message
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_unknown_gateway_is_not_taken_for_the_igw_when_the_table_also_names_another_gateway(policy_pack, mode):
+    # mt-b's table: inline 0.0.0.0/0 to a VPN gateway, 10.9.0.0/16 to the IGW. In preview both gateway ids are
+    # unknown and the table depends on both gateways: undecidable, not an IGW route. Once known: compliant.
+    report = judge(policy_pack, "main_table", mode, config={"fixture:flaw": "vpn-inline"})
+    assert flagged(report) == set()
+    reasons = not_applicable(report)
+    if mode == "preview":
+        assert reasons["sensitive-tasks-private"] == (
+            "could not decide: mt-worker: the gateway of inline route #1 (0.0.0.0/0) of mt-vpn-rt is unknown during "
+            "preview (one of mt-igw, mt-vgw)"
+        )
+    else:
+        assert "sensitive-tasks-private" not in reasons
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_sensitive_tag_unknown_during_preview_is_undecided_never_not_sensitive(policy_pack, mode):
+    # The service's tags come from an output; the task definition is untagged.
+    report = judge(policy_pack, "main_table", mode, config={"fixture:flaw": "igw-route", "fixture:tag": "unknown"})
+    if mode == "preview":
+        assert flagged(report) == set()
+        assert not_applicable(report)["sensitive-tasks-private"] == (
+            "could not decide: mt-worker: the data-classification tag of ECS service mt-worker is unknown during "
+            "preview, so whether it is sensitive can't be told"
+        )
+    else:
+        assert flagged(report) == expected(report, {("sensitive-tasks-private", WORKER, M)})
+    clean = judge(policy_pack, "main_table", mode, config={"fixture:tag": "unknown"})
+    assert flagged(clean) == set()
+    assert ("sensitive-tasks-private" in not_applicable(clean)) == (mode == "preview")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_unknown_service_tag_does_not_hide_a_known_sensitive_task_definition(policy_pack, mode):
+    config = {"fixture:flaw": "igw-route", "fixture:tag": "unknown+td"}
+    report = judge(policy_pack, "main_table", mode, config=config)
+    assert flagged(report) == expected(report, {("sensitive-tasks-private", WORKER, M)})

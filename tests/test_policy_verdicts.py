@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pulumi_policy import EnforcementLevel, StackValidationArgs
 from pulumi_policy.policy import _NotApplicableError
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
 U = UNKNOWN_STRING_VALUE
 
@@ -50,3 +50,130 @@ def test_violations_win_over_undecided_subjects(guard):
     verdict.violation(res, "it is public")
     verdict.finish(StackValidationArgs([]), "nothing to check")  # does not raise not_applicable
     assert reported == ["urn:a"]
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), IndexError("list index out of range"), ZeroDivisionError()])
+def test_any_unexpected_error_gives_not_applicable_not_a_failed_preview(guard, error):
+    def crashes(graph, config, verdict):
+        raise error
+
+    policy = guard.common.stack_policy("crashes", "Fix: none.", EnforcementLevel.ADVISORY, crashes, "nothing")
+    with pytest.raises(_NotApplicableError) as raised:
+        policy.validate(StackValidationArgs([]), lambda message, urn=None: None)
+    assert raised.value.reason.startswith(f"could not read the stack ({type(error).__name__}")
+
+
+def test_the_sdks_own_signals_still_propagate(guard):
+    def reads_an_unknown(graph, config, verdict):
+        return unknown_checking_proxy({"vpcId": U})["vpcId"]  # raises UnknownValueError
+
+    def says_not_applicable(graph, config, verdict):
+        raise _NotApplicableError("decided elsewhere")
+
+    for check in (reads_an_unknown, says_not_applicable):
+        policy = guard.common.stack_policy("signals", "Fix: none.", EnforcementLevel.ADVISORY, check, "nothing")
+        with pytest.raises((UnknownValueError, _NotApplicableError)) as raised:
+            policy.validate(StackValidationArgs([]), lambda message, urn=None: None)
+        assert type(raised.value) is (UnknownValueError if check is reads_an_unknown else _NotApplicableError)
+        if check is says_not_applicable:
+            assert raised.value.reason == "decided elsewhere"
+
+
+def _graph(guard, rows):
+    """A StackGraph of (type, name, props, {key: [dependency names]}) rows, every id unknown as in a preview."""
+    from pulumi_policy import PolicyResource, PolicyResourceOptions
+
+    urn = {name: f"urn:pulumi:dev::t::{typ}::{name}" for typ, name, _, _ in rows}
+    opts = PolicyResourceOptions(False, [], None, [], None, [], None)
+    res = {n: PolicyResource(t, unknown_checking_proxy(p), urn[n], n, opts, None, None, [], {}) for t, n, p, _ in rows}
+    for _, name, _, deps in rows:
+        res[name].property_dependencies = {k: [res[d] for d in v] for k, v in deps.items()}
+    return guard.graph.StackGraph(list(res.values()))
+
+
+def _table(routes, deps):
+    return [
+        ("aws:ec2/vpc:Vpc", "v", {"cidrBlock": "10.0.0.0/16"}, {}),
+        ("aws:ec2/internetGateway:InternetGateway", "igw", {"vpcId": U}, {"vpcId": ["v"]}),
+        ("aws:ec2/natGateway:NatGateway", "nat", {"subnetId": U, "connectivityType": U}, {}),
+        ("aws:ec2/routeTable:RouteTable", "rt", {"vpcId": U, "routes": routes}, {"vpcId": ["v"], "routes": deps}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("routes", "deps", "kinds"),
+    [
+        # only IGWs in the table's dependencies: the unknown gateway is the IGW
+        ([{"cidrBlock": "0.0.0.0/0", "gatewayId": U}], ["igw"], ["igw"]),
+        # the one unknown gatewayId of the table: the IGW went into it, the NAT into natGatewayId
+        ([{"cidrBlock": "0.0.0.0/0", "gatewayId": U}, {"cidrBlock": "10.9.0.0/16", "natGatewayId": U}],
+         ["igw", "nat"], ["igw", "unknown"]),
+        # two unknown gatewayIds, an IGW and a NAT among the dependencies: either may be either
+        ([{"cidrBlock": "0.0.0.0/0", "gatewayId": U}, {"cidrBlock": "10.9.0.0/16", "gatewayId": U}],
+         ["igw", "nat"], ["unknown", "unknown"]),
+    ],
+)  # fmt: skip
+def test_an_unknown_inline_gateway_is_attributed_only_as_far_as_the_evidence_goes(guard, routes, deps, kinds):
+    graph = _graph(guard, _table(routes, deps))
+    (table,) = graph.of_type(guard.graph.ROUTE_TABLE)
+    assert [r.kind for r in graph.routes_of(table)] == kinds
+
+
+def test_a_nat_whose_connectivity_is_unknown_is_not_taken_for_internet_egress(guard):
+    graph = _graph(guard, _table([{"cidrBlock": "0.0.0.0/0", "natGatewayId": U}], ["nat"]))
+    (table,) = graph.of_type(guard.graph.ROUTE_TABLE)
+    (route,) = graph.routes_of(table)
+    assert route.kind == "unknown"
+    assert "NAT gateway nat, whose connectivity_type is unknown during preview" in route.why
+
+
+def test_a_main_route_table_that_cannot_be_resolved_is_undecidable_not_local_only(guard):
+    graph = _graph(
+        guard,
+        [
+            ("aws:ec2/vpc:Vpc", "v", {"cidrBlock": "10.0.0.0/16"}, {}),
+            ("aws:ec2/subnet:Subnet", "s", {"vpcId": U}, {"vpcId": ["v"]}),
+            (
+                "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+                "main",
+                {"vpcId": U, "routeTableId": "rtb-0aaa1111bbbb2222c"},
+                {"vpcId": ["v"]},
+            ),
+        ],
+    )
+    (subnet,) = graph.of_type(guard.graph.SUBNET)
+    egress = graph.egress_of_subnet(subnet)
+    assert egress.tables == []
+    assert egress.undecidable == [
+        "subnet s has no route table association and its VPC v's main route table association main points at a "
+        "route table outside this stack"
+    ]
+
+
+def test_routes_and_associations_through_vpc_main_route_table_id_meet_on_one_table(guard):
+    graph = _graph(
+        guard,
+        [
+            ("aws:ec2/vpc:Vpc", "v", {"cidrBlock": "10.0.0.0/16", "mainRouteTableId": U}, {}),
+            ("aws:ec2/internetGateway:InternetGateway", "igw", {"vpcId": U}, {"vpcId": ["v"]}),
+            ("aws:ec2/subnet:Subnet", "s", {"vpcId": U}, {"vpcId": ["v"]}),
+            (
+                "aws:ec2/routeTableAssociation:RouteTableAssociation",
+                "s-main",
+                {"subnetId": U, "routeTableId": U},
+                {"subnetId": ["s"], "routeTableId": ["v"]},
+            ),
+            (
+                "aws:ec2/route:Route",
+                "default",
+                {"routeTableId": U, "destinationCidrBlock": "0.0.0.0/0", "gatewayId": U},
+                {"routeTableId": ["v"], "gatewayId": ["igw"]},
+            ),
+        ],
+    )
+    (subnet,) = graph.of_type(guard.graph.SUBNET)
+    egress = graph.egress_of_subnet(subnet)
+    assert [t.name for t in egress.tables] == ["main route table of VPC v"]
+    assert [r.describe() for r in egress.igw] == [
+        "main route table of VPC v sends 0.0.0.0/0 to internet gateway igw (route default (0.0.0.0/0))"
+    ]
