@@ -2,8 +2,8 @@
 
 The baseline (tests/fixtures/programs/baseline) keeps its app subnets private and reaches AWS through VPC endpoints;
 frontend sits behind an HTTPS ALB and calls the sensitive backend through Service Connect. Each row names the flaw
-(`fixture:flaw`) and the exact findings (policy, resource, level) it must produce, in both modes. docs/policies.md
-reports this table.
+(`fixture:flaw`) and the exact findings (policy, resource, level) it must produce, in both modes. The README reports
+this table, and tests/test_readme.py keeps the two equal.
 """
 
 from __future__ import annotations
