@@ -94,9 +94,21 @@ def is_unknown(value: Any) -> bool:
 
 
 def plain(value: Any) -> Any:
-    """Unwrap pulumi_policy's proxies into plain dicts and lists, leaving unknown sentinels in place."""
-    if isinstance(value, _DictProxy | _ListProxy):
+    """Unwrap pulumi_policy's proxies into plain dicts and lists, leaving unknown sentinels in place.
+
+    Every stack policy unwraps the whole stack, so the common shapes take exact-type fast paths (ABC isinstance
+    checks cost more than the copying).
+    """
+    kind = type(value)
+    if kind is _DictProxy or kind is _ListProxy:
         value = value["__target"]
+        kind = type(value)
+    if kind is dict:
+        return {k: plain(v) for k, v in value.items()}
+    if kind is list:
+        return [plain(v) for v in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
     if isinstance(value, Mapping):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, Sequence) and not isinstance(value, str | bytes):
