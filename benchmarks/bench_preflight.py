@@ -1,6 +1,6 @@
 """Benchmark preflight: wall time, peak memory and where the time goes, for the dev stack and generated stacks.
 
-    .venv/bin/python benchmarks/bench_preflight.py [--services 10 50 200] [--mode preview|update] [--repeat 3]
+    .venv/bin/python benchmarks/bench_preflight.py [--services 10 50 150 200] [--mode preview|update] [--repeat 3]
 
 Each case runs in a fresh Python process (as `python -m preflight` would), so imports and the policy pack's start
 are counted and peak memory is per case. Each case runs --repeat times and the fastest run is reported. Results go
@@ -78,7 +78,7 @@ def run_case(label: str, mode: str, overlay: dict | None) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--services", type=int, nargs="*", default=[10, 50, 200])
+    parser.add_argument("--services", type=int, nargs="*", default=[10, 50, 150, 200])
     parser.add_argument("--mode", choices=("preview", "update"), default="preview")
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per case; the fastest is reported (this VM's timings vary ~20%%)"

@@ -37,13 +37,24 @@ def allow_sg_to_sg(
     server_sg: pulumi.Input[str],
     port: int,
     description: str,
+    tags: Mapping[str, str],
 ) -> None:
     """tcp `port` from one SG to another, by SG reference on both sides: `{name}-in` on the server's SG and
     `{name}-out` on the client's SG."""
     rule = {"ip_protocol": "tcp", "from_port": port, "to_port": port, "description": description}
     aws.vpc.SecurityGroupIngressRule(
-        f"{name}-in", security_group_id=server_sg, referenced_security_group_id=client_sg, opts=child(parent), **rule
+        f"{name}-in",
+        security_group_id=server_sg,
+        referenced_security_group_id=client_sg,
+        tags=name_tags(tags, f"{name}-in"),
+        opts=child(parent),
+        **rule,
     )
     aws.vpc.SecurityGroupEgressRule(
-        f"{name}-out", security_group_id=client_sg, referenced_security_group_id=server_sg, opts=child(parent), **rule
+        f"{name}-out",
+        security_group_id=client_sg,
+        referenced_security_group_id=server_sg,
+        tags=name_tags(tags, f"{name}-out"),
+        opts=child(parent),
+        **rule,
     )

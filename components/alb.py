@@ -75,6 +75,7 @@ class AlbIngress(pulumi.ComponentResource):
                 to_port=port,
                 cidr_ipv4="0.0.0.0/0",
                 description=f"tcp {port} from the internet",
+                tags=name_tags(tags, f"{name}-sg-{port}-from-internet"),
                 opts=child(self),
             )
         access_logs = None

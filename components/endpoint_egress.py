@@ -84,6 +84,7 @@ class EndpointEgress(pulumi.ComponentResource):
                 to_port=443,
                 cidr_ipv4=network.vpc_cidr,
                 description="HTTPS from the VPC",
+                tags=name_tags(args.tags, f"{name}-sg-https-from-vpc"),
                 opts=child(self),
             )
             subnet_ids = list(network.private_subnet_ids[: args.subnet_count])

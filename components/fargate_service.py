@@ -148,6 +148,7 @@ class FargateService(pulumi.ComponentResource):
             to_port=443,
             cidr_ipv4="0.0.0.0/0",
             description="HTTPS out: ECR, CloudWatch Logs, AWS APIs",
+            tags=name_tags(tags, f"{name}-sg-https-out"),
             opts=child(self),
         )
         load_balancers, rules = self._attach_to_alb(name, args, sg) if args.alb else ([], [])
@@ -238,6 +239,7 @@ class FargateService(pulumi.ComponentResource):
             server_sg=sg.id,
             port=args.port,
             description=f"ALB to {args.service_name}:{args.port}",
+            tags=args.tags,
         )
         target_group = aws.lb.TargetGroup(
             f"{name}-tg",

@@ -3,7 +3,8 @@ the caller's task SG on the callee's container port, by SG reference (never a CI
 the matching egress rule. Services with no edge between them get no rule, so the rule count grows with the edges,
 not with the square of the services."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pulumi
 
@@ -15,6 +16,7 @@ from components.refs import ServiceRef
 class ServicePeeringArgs:
     # (caller, callee) pairs: the caller reaches the callee through Service Connect on the callee's port.
     edges: tuple[tuple[ServiceRef, ServiceRef], ...]
+    tags: Mapping[str, str] = field(default_factory=dict)
 
     def validate(self) -> None:
         if not self.edges:
@@ -41,5 +43,6 @@ class ServicePeering(pulumi.ComponentResource):
                 server_sg=callee.security_group_id,
                 port=callee.port,
                 description=f"Service Connect {caller.name} -> {callee.name}:{callee.port}",
+                tags=args.tags,
             )
         self.register_outputs({"edges": [f"{caller.name}->{callee.name}" for caller, callee in args.edges]})

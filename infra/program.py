@@ -131,7 +131,7 @@ def build(spec: PlatformSpec) -> dict[str, object]:
     refs = {s.ref.name: s.ref for s in services}
     edges = tuple((refs[service.name], refs[callee]) for service in spec.services for callee in service.calls)
     if edges:
-        ServicePeering("service-connect", ServicePeeringArgs(edges=edges))
+        ServicePeering("service-connect", ServicePeeringArgs(edges=edges, tags=tags))
     if sc.enabled:
         outputs["serviceConnectNamespace"] = sc.namespace
     outputs["clusterName"] = cluster.ref.cluster_name

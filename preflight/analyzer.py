@@ -61,13 +61,17 @@ class Verdict:
     not_applicable: list[tuple[str, str]]
 
 
-def _interpreter(pack_dir: Path) -> str:
-    """The pack's own virtualenv if PulumiPolicy.yaml names one that exists, else this interpreter."""
+def _manifest(pack_dir: Path) -> dict[str, Any]:
     try:
         manifest = yaml.safe_load((pack_dir / "PulumiPolicy.yaml").read_text()) or {}
     except (OSError, yaml.YAMLError):
-        manifest = {}
-    runtime = manifest.get("runtime") if isinstance(manifest, dict) else None
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _interpreter(manifest: dict[str, Any], pack_dir: Path) -> str:
+    """The pack's own virtualenv if PulumiPolicy.yaml names one that exists, else this interpreter."""
+    runtime = manifest.get("runtime")
     options = runtime.get("options") if isinstance(runtime, dict) else None
     venv = options.get("virtualenv") if isinstance(options, dict) else None
     candidate = pack_dir / str(venv) / "bin" / "python" if venv else None
@@ -85,6 +89,7 @@ class PolicyPackProcess:
 
     def __init__(self, pack_dir: str | os.PathLike, startup_timeout: float = 60.0) -> None:
         self.pack_dir = Path(pack_dir).resolve()
+        self.manifest = _manifest(self.pack_dir)
         self.startup_timeout = startup_timeout
         self._process: subprocess.Popen | None = None
         self._channel: grpc.Channel | None = None
@@ -116,7 +121,7 @@ class PolicyPackProcess:
         self._began = time.perf_counter()
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the pack process
         self._process = subprocess.Popen(
-            [_interpreter(self.pack_dir), "-u", str(self.pack_dir)],
+            [_interpreter(self.manifest, self.pack_dir), "-u", str(self.pack_dir)],
             cwd=self.pack_dir,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -135,7 +140,8 @@ class PolicyPackProcess:
         except grpc.RpcError as exc:
             self.close()
             raise PreflightError(f"policy pack {self.pack_dir} did not answer GetAnalyzerInfo: {exc}") from None
-        self.name, self.version = info.name, info.version
+        # Like the CLI, take the version from PulumiPolicy.yaml: a Python pack always reports a placeholder.
+        self.name, self.version = info.name, str(self.manifest.get("version") or info.version)
         for policy in info.policies:
             initial = info.initialConfig.get(policy.name)
             initial_properties = json_format.MessageToDict(initial.properties) if initial is not None else {}
