@@ -165,6 +165,7 @@ def test_same_policy_runs_in_update_mode_once_ids_are_known(probe):
 
 def test_resource_policy_violation_names_the_resource_urn_and_level(probe):
     report = run(PLAIN_VPC, "dev", "preview", pack=probe)
+    assert report.pack == "preflight-probe@0.3.0"  # the version in PulumiPolicy.yaml, as the CLI shows it
     web = next(r for r in report.resources if r.name == "web")
     assert [(v.policy, v.level, v.urn) for v in report.violations] == [("probe-no-public-ip", "mandatory", web.urn)]
     # The pack's own initial_config overrides the schema default ("sensitive").
