@@ -204,3 +204,14 @@ def test_an_unknown_service_tag_does_not_hide_a_known_sensitive_task_definition(
     config = {"fixture:flaw": "igw-route", "fixture:tag": "unknown+td"}
     report = judge(policy_pack, "main_table", mode, config=config)
     assert flagged(report) == expected(report, {("sensitive-tasks-private", WORKER, M)})
+
+
+def test_a_service_connect_rule_is_undecided_not_passed_while_the_servers_container_port_is_unknown(policy_pack):
+    """backend's container port comes from outputs: its client alias port is a guess, and a guess never passes."""
+    preview = judge(policy_pack, "baseline", "preview", config={"fixture:backend": "outputs"})
+    assert flagged(preview) == set()
+    reason = not_applicable(preview)["task-sg-ingress-from-sgs"]
+    assert "backend-from-frontend" in reason and "container port is unknown during preview" in reason
+    update = judge(policy_pack, "baseline", "update", config={"fixture:backend": "outputs"})
+    assert flagged(update) == set()
+    assert "task-sg-ingress-from-sgs" not in not_applicable(update)

@@ -104,9 +104,8 @@ def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_aliases, missing) -
     if ports_within(ingress.ports, allowed):
         return None
     if src in peer_sgs and sc_aliases is not None:
-        # The server's container port is unknown during preview; its client alias port is the usual one.
-        if ports_within(ingress.ports, allowed | sc_aliases):
-            return None
+        # The server's container port is unknown during preview. Its client alias port is the usual one, but a
+        # guess never passes a rule: the rule is undecided until the container definitions are known.
         return "?its Service Connect container port is unknown during preview"
     return f"the security group {ingress.source.name} on more than its container port"
 
