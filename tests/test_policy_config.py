@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from policy_helpers import MODES, expected, flagged, judge
+from policy_helpers import MODES, PROGRAMS, expected, flagged, judge
+
+from preflight import run
 
 M, A = "mandatory", "advisory"
 
@@ -82,3 +84,17 @@ def test_every_policy_advertises_its_level_and_schema_defaults(policy_pack):
     schema = policy_pack.policies["sensitive-tasks-private"].schema
     assert schema["sensitiveTagValues"]["default"] == ["sensitive"]
     assert schema["sensitiveTagKey"]["default"] == "data-classification"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_production_can_come_from_a_stack_tag(policy_pack, mode):
+    """The Pulumi service hands the pack the stack's tags; preflight sends them with --stack-tag / stack_tags."""
+    program = PROGRAMS / "nat_egress"
+    tagged = run(
+        program, "dev", mode, pack=policy_pack, config={"fixture:nats": 1}, stack_tags={"environment": "production"}
+    )
+    assert flagged(tagged) == expected(tagged, {("production-single-nat", "nat-a", A)})
+    untagged = run(
+        program, "dev", mode, pack=policy_pack, config={"fixture:nats": 1}, stack_tags={"environment": "staging"}
+    )
+    assert flagged(untagged) == set()
