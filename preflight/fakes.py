@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs, Mocks
+from pulumi.runtime.rpc import UNKNOWN  # the engine's sentinel for a value unknown during preview
 
 ACCOUNT_ID = "123456789012"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's sentinel for a value unknown during preview
 PARTITION = "aws"
 
 # How many availability zones each region has (as of 2026); other regions get three.
@@ -150,16 +150,11 @@ class FakeAws(Mocks):
             # A remote (plugin-built) component: its outputs are not its inputs, and its children are invisible.
             return "", {} if self.preview else remote(args.name)
         inputs = dict(args.inputs)
-        if args.resource_id:  # a read (`Resource.get`) or an import: the id is given
-            return args.resource_id, {
-                **inputs,
-                "id": args.resource_id,
-                **self.computed(args.typ, args.name, inputs, args.resource_id),
-            }
-        if self.preview:
+        # A read (`Resource.get`) or an import gives its id; a create gets a fake one, except in preview.
+        resource_id = args.resource_id or (None if self.preview else self.fake_id(args.typ, args.name))
+        if resource_id is None:
             # An empty id and no computed outputs: every output not set by the program is unknown.
             return "", inputs
-        resource_id = self.fake_id(args.typ, args.name)
         return resource_id, {**inputs, "id": resource_id, **self.computed(args.typ, args.name, inputs, resource_id)}
 
     def preview_outputs(self, type_token: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
