@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 LEVEL_ORDER = ("mandatory", "remediate", "advisory")
@@ -57,10 +57,8 @@ class Report:
     # ---- JSON ------------------------------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         return {
-            "resources": [{"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent} for r in self.resources],
-            "violations": [
-                {"policy": v.policy, "level": v.level, "urn": v.urn, "message": v.message} for v in self.violations
-            ],
+            "resources": [asdict(r) for r in self.resources],
+            "violations": [asdict(v) for v in self.violations],
             "notApplicable": [{"policy": p, "reason": r} for p, r in self.not_applicable],
             "diagnostics": list(self.diagnostics),
         }
