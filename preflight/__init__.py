@@ -5,9 +5,9 @@ and sends them to the policy pack, in its own process, over the analyzer gRPC pr
 """
 
 from .analyzer import PolicyPackProcess
-from .core import DEFAULT_POLICY_PACK, DEFAULT_PROGRAM, run
 from .errors import PreflightError
 from .report import Report, Resource, Violation
+from .runner import DEFAULT_POLICY_PACK, DEFAULT_PROGRAM, run
 
 __all__ = [
     "DEFAULT_POLICY_PACK",

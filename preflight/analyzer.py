@@ -1,48 +1,30 @@
 """Talk to a policy pack the way the Pulumi engine does: its own process, the analyzer gRPC protocol.
 
-The pack is started from its directory (`python <pack>`), prints the port of its analyzer server on stdout, and is
-then asked for its info, configured, and sent `Analyze` for every resource and `AnalyzeStack` once.
+The pack is started (see `pack_process`), asked for its info, configured, and sent `Analyze` for every resource and
+`AnalyzeStack` once.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
-import jsonschema
-import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from .engine import Registration
 from .errors import PreflightError
+from .pack_process import PackProcess
+from .policy_config import LEVEL_NAMES, LEVELS, PolicyInfo, resolve_policy_config
+from .registration import Registration
 
-LEVELS = {"advisory": 0, "mandatory": 1, "disabled": 2, "remediate": 3}
-LEVEL_NAMES = {number: name for name, number in LEVELS.items()}
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 CANT_RUN_PREFIX = "can't run policy "
 _ANALYZE_WINDOW = 16  # Analyze requests in flight at once
-
-
-@dataclass(frozen=True)
-class PolicyInfo:
-    name: str
-    description: str
-    level: str
-    schema: dict[str, Any]  # JSON schema properties of the policy's config
-    required: tuple[str, ...]
-    initial_level: str | None = None  # from the pack's own `initial_config`
-    initial_properties: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,37 +43,35 @@ class Verdict:
     not_applicable: list[tuple[str, str]]
 
 
-def _manifest(pack_dir: Path) -> dict[str, Any]:
-    try:
-        manifest = yaml.safe_load((pack_dir / "PulumiPolicy.yaml").read_text()) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
-
-
-def _interpreter(manifest: dict[str, Any], pack_dir: Path) -> str:
-    """The pack's own virtualenv if PulumiPolicy.yaml names one that exists, else this interpreter."""
-    runtime = manifest.get("runtime")
-    options = runtime.get("options") if isinstance(runtime, dict) else None
-    venv = options.get("virtualenv") if isinstance(options, dict) else None
-    candidate = pack_dir / str(venv) / "bin" / "python" if venv else None
-    return str(candidate) if candidate and candidate.exists() else sys.executable
-
-
 def _struct(value: dict[str, Any]) -> struct_pb2.Struct:
     out = struct_pb2.Struct()
     out.update(value)
     return out
 
 
+def _policy_info(policy: Any, initial_config: Any) -> PolicyInfo:
+    initial = initial_config.get(policy.name)
+    initial_properties = json_format.MessageToDict(initial.properties) if initial is not None else {}
+    # The proto can't tell "advisory" from "not set": a level given with properties must be non-zero.
+    has_level = initial is not None and (initial.enforcementLevel or not initial_properties)
+    return PolicyInfo(
+        name=policy.name,
+        description=policy.description,
+        level=LEVEL_NAMES.get(policy.enforcementLevel, "advisory"),
+        schema=json_format.MessageToDict(policy.configSchema.properties),
+        required=tuple(policy.configSchema.required),
+        initial_level=LEVEL_NAMES[initial.enforcementLevel] if has_level else None,
+        initial_properties=initial_properties,
+    )
+
+
 class PolicyPackProcess:
-    """A running policy pack. Start once, configure and analyze as many stacks as you like, then close."""
+    """A running policy pack, spoken to over the analyzer protocol. Start once, configure and analyze as many stacks
+    as you like, then close."""
 
     def __init__(self, pack_dir: str | os.PathLike, startup_timeout: float = 60.0) -> None:
-        self.pack_dir = Path(pack_dir).resolve()
-        self.manifest = _manifest(self.pack_dir)
-        self.startup_timeout = startup_timeout
-        self._process: subprocess.Popen | None = None
+        self.process = PackProcess(pack_dir, startup_timeout)
+        self.pack_dir = self.process.pack_dir
         self._channel: grpc.Channel | None = None
         self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
         self.name = ""
@@ -99,7 +79,6 @@ class PolicyPackProcess:
         self.policies: dict[str, PolicyInfo] = {}
         self.startup_seconds = 0.0
 
-    # ---- lifecycle -------------------------------------------------------------------------------------------
     def __enter__(self) -> PolicyPackProcess:
         self.start()
         return self
@@ -114,89 +93,32 @@ class PolicyPackProcess:
 
     def spawn(self) -> None:
         """Launch the pack's process without waiting for it, so its start overlaps other work."""
-        if self._process is not None or self._stub is not None:
-            return
-        if not (self.pack_dir / "__main__.py").is_file():
-            raise PreflightError(f"--policy-pack {self.pack_dir}: not a policy pack (no __main__.py)")
-        self._began = time.perf_counter()
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the pack process
-        self._process = subprocess.Popen(
-            [_interpreter(self.manifest, self.pack_dir), "-u", str(self.pack_dir)],
-            cwd=self.pack_dir,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-        )
+        if self._stub is None:
+            self.process.spawn()
 
     def connect(self) -> None:
+        """Wait for the pack's server and read its info: name, version, policies and their config schemas."""
         if self._stub is not None:
             return
-        self.spawn()
-        port = self._read_port()
+        port = self.process.port()
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=_GRPC_OPTIONS)
         self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         try:
-            info = self._stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=self.startup_timeout)
+            info = self._stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=self.process.startup_timeout)
         except grpc.RpcError as exc:
             self.close()
             raise PreflightError(f"policy pack {self.pack_dir} did not answer GetAnalyzerInfo: {exc}") from None
         # Like the CLI, take the version from PulumiPolicy.yaml: a Python pack always reports a placeholder.
-        self.name, self.version = info.name, str(self.manifest.get("version") or info.version)
-        for policy in info.policies:
-            initial = info.initialConfig.get(policy.name)
-            initial_properties = json_format.MessageToDict(initial.properties) if initial is not None else {}
-            # The proto can't tell "advisory" from "not set": a level given with properties must be non-zero.
-            has_level = initial is not None and (initial.enforcementLevel or not initial_properties)
-            self.policies[policy.name] = PolicyInfo(
-                name=policy.name,
-                description=policy.description,
-                level=LEVEL_NAMES.get(policy.enforcementLevel, "advisory"),
-                schema=json_format.MessageToDict(policy.configSchema.properties),
-                required=tuple(policy.configSchema.required),
-                initial_level=LEVEL_NAMES[initial.enforcementLevel] if has_level else None,
-                initial_properties=initial_properties,
-            )
-        self.startup_seconds = time.perf_counter() - self._began
-
-    def _read_port(self) -> int:
-        assert self._process is not None and self._process.stdout is not None
-        line: list[bytes] = []
-        reader = threading.Thread(target=lambda: line.append(self._process.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(self.startup_timeout)
-        text = line[0].decode(errors="replace").strip() if line else ""
-        if text.isdigit():
-            return int(text)
-        if reader.is_alive():
-            reason = f"printed no port within {self.startup_timeout:.0f} s"
-        elif self._process.poll() is not None:
-            reason = f"exited with status {self._process.returncode}"
-        else:
-            reason = f"printed {text!r} instead of a port"
-        stderr = self._stderr_tail()
-        self.close()
-        last = stderr.strip().splitlines()[-1] if stderr.strip() else "no output on stderr"
-        raise PreflightError(f"policy pack {self.pack_dir} failed to start: it {reason}: {last}", detail=stderr)
-
-    def _stderr_tail(self) -> str:
-        self._stderr.seek(0)
-        return self._stderr.read()[-8000:].decode(errors="replace")
+        self.name, self.version = info.name, str(self.process.manifest.get("version") or info.version)
+        self.policies = {policy.name: _policy_info(policy, info.initialConfig) for policy in info.policies}
+        self.startup_seconds = time.perf_counter() - self.process.began
 
     def close(self) -> None:
         if self._channel is not None:
             self._channel.close()
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        if self._process is not None and self._process.stdout is not None:
-            self._process.stdout.close()
-        self._channel = self._stub = self._process = None
+        self._channel = self._stub = None
+        self.process.stop()
 
-    # ---- protocol --------------------------------------------------------------------------------------------
     @property
     def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
         if self._stub is None:
@@ -293,7 +215,7 @@ class PolicyPackProcess:
             detail = exc.details() if hasattr(exc, "details") else str(exc)
             raise PreflightError(
                 f"policy pack {self.name or self.pack_dir} failed in {method}: {detail}",
-                detail=self._stderr_tail(),
+                detail=self.process.stderr_tail(),
             ) from None
 
     @staticmethod
@@ -312,66 +234,3 @@ class PolicyPackProcess:
             findings.append(Finding(diag.policyName, level, urn, message))
         for item in response.not_applicable:
             not_applicable.append((item.policy_name, item.reason))
-
-
-def _level(key: str, value: Any) -> str:
-    if not isinstance(value, str) or value not in LEVELS:
-        raise PreflightError(
-            f"--policy-config {key}: {value!r} is not an enforcement level; allowed: {', '.join(LEVELS)}"
-        )
-    return value
-
-
-def _split_entry(key: str, entry: Any) -> tuple[str | None, dict[str, Any]]:
-    """A config entry is a level, or an object of properties with an optional `enforcementLevel`."""
-    if isinstance(entry, str):
-        return _level(key, entry), {}
-    if isinstance(entry, dict):
-        properties = {k: v for k, v in entry.items() if k != "enforcementLevel"}
-        level = _level(f"{key}.enforcementLevel", entry["enforcementLevel"]) if "enforcementLevel" in entry else None
-        return level, properties
-    raise PreflightError(f"--policy-config {key}: {entry!r} must be an enforcement level or an object of properties")
-
-
-def _schema_error(policy: str, error: jsonschema.ValidationError) -> PreflightError:
-    path = ".".join(str(part) for part in error.absolute_path)
-    where = f"{policy}.{path}" if path else policy
-    return PreflightError(f"--policy-config {where}: {error.message}")
-
-
-def resolve_policy_config(
-    pack: str, policies: dict[str, PolicyInfo], user: dict[str, Any]
-) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Merge a `--policy-config` document the way the CLI does, and validate it against each policy's schema.
-
-    Per policy: its default level and schema defaults, then the pack's own initial config, then `all` (a level for
-    every policy), then the policy's own entry.
-    """
-    unknown = sorted(set(user) - set(policies) - {"all"})
-    if unknown:
-        raise PreflightError(
-            f"--policy-config {unknown[0]}: no such policy in pack {pack}; policies: {', '.join(sorted(policies))}"
-        )
-    all_level, all_properties = _split_entry("all", user["all"]) if "all" in user else (None, {})
-    if all_properties:
-        raise PreflightError("--policy-config all: only `enforcementLevel` can be set for every policy")
-    resolved: dict[str, tuple[str, dict[str, Any]]] = {}
-    for name, info in policies.items():
-        level = info.initial_level or info.level
-        properties = {k: spec["default"] for k, spec in info.schema.items() if "default" in spec}
-        properties.update(info.initial_properties)
-        level = all_level or level
-        if name in user:
-            entry_level, entry_properties = _split_entry(name, user[name])
-            for key in entry_properties:
-                if key not in info.schema:
-                    allowed = ", ".join(["enforcementLevel", *sorted(info.schema)])
-                    raise PreflightError(f"--policy-config {name}.{key}: unknown property; allowed: {allowed}")
-            level = entry_level or level
-            properties.update(entry_properties)
-        schema = {"type": "object", "properties": info.schema, "required": list(info.required)}
-        error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(properties))
-        if error is not None:
-            raise _schema_error(name, error)
-        resolved[name] = (level, properties)
-    return resolved

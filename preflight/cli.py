@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from .core import DEFAULT_POLICY_PACK, DEFAULT_PROGRAM, MODES, run
 from .errors import PreflightError
+from .policy_config import load_policy_config
+from .runner import DEFAULT_POLICY_PACK, DEFAULT_PROGRAM, MODES, run
 
 EXIT_FAILED = 2
 
@@ -56,24 +56,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_policy_config(path: Path | None) -> dict | None:
-    if path is None:
-        return None
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise PreflightError(f"--policy-config {path}: cannot read it ({exc.strerror})") from None
-    if not text.strip():
-        return None  # an empty file is no config, as in the CLI
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PreflightError(f"--policy-config {path}: not valid JSON ({exc})") from None
-    if not isinstance(document, dict):
-        raise PreflightError(f"--policy-config {path}: must hold a JSON object of policy names")
-    return document
-
-
 def _stack_tags(pairs: list[str]) -> dict[str, str]:
     tags = {}
     for pair in pairs:
@@ -97,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             args.stack,
             args.mode,
             policy_pack=args.policy_pack,
-            policy_config=_load_policy_config(args.policy_config),
+            policy_config=load_policy_config(args.policy_config),
             stack_tags=_stack_tags(args.stack_tag),
             progress=progress,
         )

@@ -29,25 +29,11 @@ from pulumi.runtime.sync_await import _sync_await
 from .errors import PreflightError
 from .fakes import FakeAws
 from .project import Project
+from .registration import STACK_TYPE, Registration
 
-STACK_TYPE = "pulumi:pulumi:Stack"
 T = TypeVar("T")
 _PROGRAM_LOG = logging.getLogger("preflight.program")
 _PROGRAM_LOG.propagate = False
-
-
-@dataclass
-class Registration:
-    urn: str
-    type: str
-    name: str
-    parent: str
-    custom: bool
-    inputs: struct_pb2.Struct
-    outputs: struct_pb2.Struct
-    dependencies: list[str]
-    property_dependencies: dict[str, list[str]]
-    read: bool = False  # read with `Resource.get`: in the stack, but not analyzed as a change
 
 
 @dataclass

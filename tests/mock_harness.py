@@ -21,14 +21,15 @@ from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _sync_await
 
 from preflight import engine
+from preflight.registration import STACK_TYPE, Registration
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = "fargate-networking"
 
 
 @dataclass
-class Registration:
-    """One registration as the tests read it: inputs and outputs as plain dicts."""
+class Recorded:
+    """One of preflight's registrations as the tests read it: inputs and outputs as plain dicts."""
 
     type: str
     name: str
@@ -47,17 +48,17 @@ class Registration:
         return self.outputs.get("id", "")
 
     @classmethod
-    def of(cls, recorded: engine.Registration) -> "Registration":
+    def of(cls, recorded: Registration) -> "Recorded":
         """The same fields as preflight's registration, with the Structs read into dicts."""
         converted = {key: json_format.MessageToDict(getattr(recorded, key)) for key in ("inputs", "outputs")}
         return cls(**{**vars(recorded), **converted})
 
 
 @dataclass
-class Run:
+class MockRun:
     stack: str
     recorder: engine.Recorder
-    registrations: list[Registration] = field(default_factory=list)
+    registrations: list[Recorded] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -66,24 +67,24 @@ class Run:
         return self.recorder.invokes
 
     def collect(self) -> None:
-        self.registrations = [Registration.of(r) for r in self.recorder.registrations if r.type != engine.STACK_TYPE]
+        self.registrations = [Recorded.of(r) for r in self.recorder.registrations if r.type != STACK_TYPE]
 
-    def of_type(self, type_: str) -> list[Registration]:
+    def of_type(self, type_: str) -> list[Recorded]:
         return [r for r in self.registrations if r.type == type_]
 
-    def named(self, name: str) -> Registration:
+    def named(self, name: str) -> Recorded:
         (match,) = [r for r in self.registrations if r.name == name]
         return match
 
-    def by_urn(self, urn: str) -> Registration:
+    def by_urn(self, urn: str) -> Recorded:
         (match,) = [r for r in self.registrations if r.urn == urn]
         return match
 
-    def by_id(self, resource_id: str) -> Registration:
+    def by_id(self, resource_id: str) -> Recorded:
         (match,) = [r for r in self.registrations if r.id == resource_id]
         return match
 
-    def children_of(self, component: Registration) -> list[Registration]:
+    def children_of(self, component: Recorded) -> list[Recorded]:
         return [r for r in self.registrations if r.parent == component.urn]
 
 
@@ -96,7 +97,9 @@ def stack_config(stack: str) -> dict[str, Any]:
     return yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())["config"]
 
 
-def run_program(config: Mapping[str, Any], *, stack: str = "test", preview: bool = False, entry: bool = False) -> Run:
+def run_program(
+    config: Mapping[str, Any], *, stack: str = "test", preview: bool = False, entry: bool = False
+) -> MockRun:
     """Run infra under mocks with this stack config. entry=True runs infra/__main__.py as Pulumi would."""
 
     def program() -> dict[str, Any]:
@@ -116,13 +119,13 @@ def run_function(
     config: Mapping[str, Any] = MappingProxyType({}),
     stack: str = "test",
     preview: bool = False,
-) -> Run:
-    """Run any Pulumi code under fresh mocks; a dict it returns becomes Run.outputs."""
+) -> MockRun:
+    """Run any Pulumi code under fresh mocks; a dict it returns becomes MockRun.outputs."""
     region = str(config.get("aws:region", "us-east-1"))
     recorder = engine.Recorder(
         project=PROJECT, stack=stack, region=region, preview=preview, config=config_strings(config)
     )
-    run = Run(stack, recorder)
+    run = MockRun(stack, recorder)
     _LAST_RUN[:] = [run]
     try:
         run.outputs = recorder.run(program) or {}
@@ -135,15 +138,15 @@ def run_function(
     return run
 
 
-_LAST_RUN: list[Run] = []
+_LAST_RUN: list[MockRun] = []
 
 
-def last_run() -> Run:
+def last_run() -> MockRun:
     """The most recent run, also when the program raised (to check that nothing was registered)."""
     return _LAST_RUN[0]
 
 
-def resolved(run: Run, key: str) -> Any:
+def resolved(run: MockRun, key: str) -> Any:
     """The value of a stack output (outputs are Pulumi Outputs until resolved)."""
     return _sync_await(pulumi.Output.from_input(run.outputs[key]).future())
 
@@ -164,20 +167,20 @@ LISTENER = "aws:lb/listener:Listener"
 LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 
 
-def subnet_ids(run: Run, tier: str) -> set[str]:
+def subnet_ids(run: MockRun, tier: str) -> set[str]:
     return {s.id for s in run.of_type(SUBNET) if s.inputs["tags"]["tier"] == tier}
 
 
-def private_route_table_ids(run: Run) -> set[str]:
+def private_route_table_ids(run: MockRun) -> set[str]:
     return {t.id for t in run.of_type(ROUTE_TABLE) if t.inputs["tags"].get("tier") == "private"}
 
 
-def route_table_az(run: Run, route_table_id: str) -> str:
+def route_table_az(run: MockRun, route_table_id: str) -> str:
     (association,) = [a for a in run.of_type(ASSOCIATION) if a.inputs["routeTableId"] == route_table_id]
     return run.by_id(association.inputs["subnetId"]).inputs["availabilityZone"]
 
 
-def default_routes(run: Run) -> dict[str, Registration]:
+def default_routes(run: MockRun) -> dict[str, Recorded]:
     """Private route table id -> its 0.0.0.0/0 route."""
     private = private_route_table_ids(run)
     return {
@@ -187,16 +190,16 @@ def default_routes(run: Run) -> dict[str, Registration]:
     }
 
 
-def task_security_groups(run: Run) -> dict[str, str]:
+def task_security_groups(run: MockRun) -> dict[str, str]:
     """ECS service name -> its task SG id."""
     return {s.inputs["name"]: s.inputs["networkConfiguration"]["securityGroups"][0] for s in run.of_type(ECS_SERVICE)}
 
 
-def alb_security_group(run: Run) -> str:
+def alb_security_group(run: MockRun) -> str:
     (alb,) = run.of_type(LOAD_BALANCER)
     (sg,) = alb.inputs["securityGroups"]
     return sg
 
 
-def rules_on(run: Run, type_: str, security_group_id: str) -> list[Registration]:
+def rules_on(run: MockRun, type_: str, security_group_id: str) -> list[Recorded]:
     return [r for r in run.of_type(type_) if r.inputs["securityGroupId"] == security_group_id]

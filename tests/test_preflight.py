@@ -1,6 +1,6 @@
 """preflight itself: the mock run, the analyzer protocol, the report formats and the exit codes.
 
-These tests use a tiny probe pack (tests/preflight_fixtures/packs/probe) and plain pulumi_aws programs, so they say
+These tests use a tiny probe pack (tests/fixtures/packs/probe) and plain pulumi_aws programs, so they say
 nothing about this repo's own policies or patterns.
 """
 
@@ -19,7 +19,7 @@ from preflight.engine import run_program
 from preflight.fakes import availability_zones
 from preflight.project import SECRET_PLACEHOLDER, load_project
 
-FIXTURES = Path(__file__).parent / "preflight_fixtures"
+FIXTURES = Path(__file__).parent / "fixtures"
 PROBE_PACK = FIXTURES / "packs" / "probe"
 BROKEN_PACK = FIXTURES / "packs" / "broken"
 PLAIN_VPC = FIXTURES / "programs" / "plain_vpc"
@@ -302,7 +302,7 @@ def test_cli_sarif_is_version_2_1_0_with_one_result_per_violation(tmp_path):
     assert result_["locations"][0]["logicalLocations"][0]["name"] == "web"
     # Relative to the repository root, as code scanning resolves it; one fingerprint per (policy, resource).
     uri = result_["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-    assert uri == "tests/preflight_fixtures/programs/plain_vpc/Pulumi.dev.yaml"
+    assert uri == "tests/fixtures/programs/plain_vpc/Pulumi.dev.yaml"
     assert len(result_["partialFingerprints"]["preflightFinding/v1"]) == 64
 
 

@@ -1,4 +1,4 @@
-"""preflight's entry point as a library: run a program under mocks and judge it with a policy pack."""
+"""The whole preflight run as a library call: load the project, run it under mocks, judge it with a policy pack."""
 
 from __future__ import annotations
 
