@@ -1,0 +1,306 @@
+"""Run preflight over a corpus of real Python Pulumi programs, in both modes, and tabulate what happened.
+
+    .venv/bin/python benchmarks/corpus.py DIR [--match GLOB] [--timeout 180] [--json] [--output FILE]
+
+DIR is searched for projects (a `Pulumi.yaml` whose runtime is python), for example a local checkout of
+pulumi/examples. Each program is copied to a scratch directory (the corpus stays read-only and nothing of it enters
+this repo) and run by preflight in preview and update mode, each run in its own Python process with a timeout, so one
+crash or hang can't stop the rest. A program without a stack file gets an empty stack `corpus`, as after
+`pulumi stack init corpus`, and every program gets `aws:region` us-east-1 unless its stack file sets one (the
+region is a config overlay, and AWS_REGION is set too). A program that imports something not installed here is listed
+as skipped, naming the import.
+
+The Markdown table (or JSON with --json) goes to stdout; progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import fnmatch
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+MODES = ("preview", "update")
+DEFAULT_REGION = "us-east-1"
+CORPUS_STACK = "corpus"
+_SKIP_DIRS = {".git", "node_modules", "venv", ".venv", "__pycache__", ".pulumi"}
+
+# Runs in the child process: one preflight run; its result as JSON in the file named by argv[1].
+_CHILD = """
+import json, sys, traceback
+sys.path.insert(0, {repo!r})
+import preflight
+out = {{}}
+try:
+    report = preflight.run({program!r}, {stack!r}, {mode!r}, config={overlay!r})
+except preflight.PreflightError as exc:
+    out = {{"exit": 2, "error": exc.message, "detail": (exc.detail or "")[-4000:]}}
+except BaseException as exc:
+    out = {{"exit": 3, "error": f"preflight crashed: {{type(exc).__name__}}: {{exc}}",
+           "detail": traceback.format_exc()[-4000:]}}
+else:
+    levels = [v.level for v in report.violations]
+    out = {{
+        "exit": report.exit_code,
+        "resources": len(report.resources),
+        "mandatory": levels.count("mandatory"),
+        "advisory": levels.count("advisory"),
+        "remediate": levels.count("remediate"),
+        "not_applicable": len(report.not_applicable),
+        "diagnostics": list(report.diagnostics),
+    }}
+with open(sys.argv[1], "w") as handle:
+    json.dump(out, handle)
+"""
+
+
+@dataclass
+class Program:
+    path: str  # relative to DIR
+    directory: Path
+    name: str
+    missing: list[str] = field(default_factory=list)  # imports not installed here
+
+
+@dataclass
+class Run:
+    program: str
+    mode: str
+    exit: int | None = None  # None: skipped; 0/1/2 as preflight's CLI; 3 preflight crashed; 124 timeout
+    resources: int = 0
+    mandatory: int = 0
+    advisory: int = 0
+    remediate: int = 0
+    not_applicable: int = 0
+    seconds: float = 0.0
+    error: str = ""
+    detail: str = ""
+    diagnostics: list[str] = field(default_factory=list)
+    skipped: str = ""
+
+
+# ---- discovery -------------------------------------------------------------------------------------------------
+def _runtime(manifest: object) -> str | None:
+    if not isinstance(manifest, dict):
+        return None
+    runtime = manifest.get("runtime")
+    return runtime.get("name") if isinstance(runtime, dict) else runtime
+
+
+def discover(root: Path, match: str | None = None) -> list[Program]:
+    programs = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        if "Pulumi.yaml" not in filenames:
+            continue
+        directory = Path(dirpath)
+        try:
+            manifest = yaml.safe_load((directory / "Pulumi.yaml").read_text())
+        except (OSError, yaml.YAMLError):
+            continue
+        if _runtime(manifest) != "python":
+            continue
+        relative = directory.relative_to(root).as_posix() or "."
+        if match and not fnmatch.fnmatch(relative, match):
+            continue
+        program = Program(relative, directory, str(manifest.get("name", relative)))
+        program.missing = missing_imports(directory, manifest)
+        programs.append(program)
+    return sorted(programs, key=lambda p: p.path)
+
+
+def _imports(path: Path) -> set[str]:
+    try:
+        tree = ast.parse(path.read_text(), filename=str(path))
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _local_files(main_dir: Path, name: str) -> list[Path] | None:
+    """The files of the program's own module or package `name`, or None if it is not the program's."""
+    module = main_dir / f"{name}.py"
+    if module.is_file():
+        return [module]
+    package = main_dir / name
+    if package.is_dir():
+        return sorted(p for p in package.rglob("*.py") if not _SKIP_DIRS.intersection(p.parts))
+    return None
+
+
+def missing_imports(directory: Path, manifest: dict) -> list[str]:
+    """Top-level imports reachable from the program's entry point that are neither its own modules nor installed.
+
+    Only the modules the program imports are followed: code shipped as an asset (a Lambda handler) is not run.
+    """
+    main = directory / str(manifest.get("main") or ".")
+    main_dir, entry = (main, main / "__main__.py") if main.is_dir() else (main.parent, main)
+    seen_files: set[Path] = set()
+    pending, missing = [entry], set()
+    while pending:
+        path = pending.pop()
+        if path in seen_files or not path.is_file():
+            continue
+        seen_files.add(path)
+        for name in _imports(path):
+            local = _local_files(main_dir, name)
+            if local is not None:
+                pending.extend(local)
+            elif name not in sys.stdlib_module_names and importlib.util.find_spec(name) is None:
+                missing.add(name)
+    return sorted(missing)
+
+
+# ---- running ---------------------------------------------------------------------------------------------------
+def _stack_of(directory: Path) -> tuple[str, dict]:
+    """The stack to run and its config: `dev` or the first stack file, else a new empty stack."""
+    stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in directory.glob("Pulumi.*.yaml"))
+    if not stacks:
+        return CORPUS_STACK, {}
+    stack = "dev" if "dev" in stacks else stacks[0]
+    try:
+        document = yaml.safe_load((directory / f"Pulumi.{stack}.yaml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        document = {}  # preflight itself reports a broken stack file
+    config = document.get("config") if isinstance(document, dict) else None
+    return stack, config if isinstance(config, dict) else {}
+
+
+def run_one(program: Program, mode: str, scratch: Path, timeout: float) -> Run:
+    result = Run(program.path, mode)
+    if program.missing:
+        result.skipped = "missing import: " + ", ".join(program.missing)
+        return result
+    copy = scratch / mode / program.path.replace("/", "__")
+    shutil.copytree(program.directory, copy, ignore=shutil.ignore_patterns(*_SKIP_DIRS), symlinks=True)
+    stack, config = _stack_of(copy)
+    if stack == CORPUS_STACK:
+        (copy / f"Pulumi.{CORPUS_STACK}.yaml").write_text("config: {}\n")
+    overlay = {} if "aws:region" in config else {"aws:region": DEFAULT_REGION}
+    out_file = scratch / f"{mode}-{program.path.replace('/', '__')}.json"
+    child = _CHILD.format(repo=str(REPO), program=str(copy), stack=stack, mode=mode, overlay=overlay)
+    env = {**os.environ, "AWS_REGION": DEFAULT_REGION, "PULUMI_CONFIG_PASSPHRASE": ""}
+    began = time.perf_counter()
+    try:
+        process = subprocess.run(
+            [sys.executable, "-c", child, str(out_file)],
+            cwd=copy,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        result.seconds = time.perf_counter() - began
+        result.exit, result.error = 124, f"timed out after {timeout:.0f} s"
+        return result
+    result.seconds = time.perf_counter() - began
+    try:
+        data = json.loads(out_file.read_text())
+    except (OSError, json.JSONDecodeError):
+        tail = (process.stderr or process.stdout or "").strip().splitlines()
+        result.exit = 3
+        result.error = f"preflight process died (status {process.returncode}): {tail[-1] if tail else 'no output'}"
+        result.detail = "\n".join(tail[-40:])
+        return result
+    for key, value in data.items():
+        setattr(result, key, value)
+    return result
+
+
+# ---- rendering -------------------------------------------------------------------------------------------------
+def _note(run: Run) -> str:
+    if run.error:
+        return run.error
+    unsimulated = [d.split()[1] for d in run.diagnostics if d.startswith("invoke ") and "not simulated" in d]
+    if unsimulated:
+        return "unsimulated invokes: " + ", ".join(unsimulated)
+    return ""
+
+
+def _cell(text: str, limit: int = 220) -> str:
+    text = " ".join(text.split()).replace("|", "\\|")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_markdown(runs: list[Run]) -> str:
+    lines = [
+        "| Program | Mode | Exit | Resources | Mandatory | Advisory | Not applicable | Time (s) | Notes |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    skipped: dict[str, str] = {}
+    for run in runs:
+        if run.skipped:
+            skipped[run.program] = run.skipped
+            continue
+        counts = (
+            ("", "", "", "")
+            if run.exit not in (0, 1)
+            else (run.resources, run.mandatory, run.advisory, run.not_applicable)
+        )
+        lines.append(
+            f"| {run.program} | {run.mode} | {run.exit} | "
+            + " | ".join(str(c) for c in counts)
+            + f" | {run.seconds:.1f} | {_cell(_note(run))} |"
+        )
+    if skipped:
+        lines += ["", f"Skipped ({len(skipped)}): " + "; ".join(f"{p} ({why})" for p, why in skipped.items()) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("directory", type=Path, help="directory searched for Python Pulumi projects")
+    parser.add_argument("--match", help="only projects whose path under DIR matches this glob, e.g. 'aws-*'")
+    parser.add_argument("--mode", choices=MODES, action="append", help="run only this mode (repeatable)")
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds per run (default 180)")
+    parser.add_argument("--json", action="store_true", help="print JSON (every run, with error details)")
+    parser.add_argument("--output", type=Path, help="write the table or JSON here instead of stdout")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.directory.is_dir():
+        print(f"corpus: {args.directory}: not a directory", file=sys.stderr)
+        return 2
+    programs = discover(args.directory.resolve(), args.match)
+    modes = args.mode or list(MODES)
+    total = len(programs) * len(modes)
+    print(f"corpus: {len(programs)} Python programs under {args.directory}, {total} runs", file=sys.stderr)
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="preflight-corpus-") as scratch:
+        for index, (program, mode) in enumerate(((p, m) for p in programs for m in modes), start=1):
+            run = run_one(program, mode, Path(scratch), args.timeout)
+            runs.append(run)
+            outcome = run.skipped or f"exit {run.exit} in {run.seconds:.1f} s" + (f": {run.error}" if run.error else "")
+            print(f"corpus: [{index}/{total}] {program.path} {mode}: {_cell(outcome, 160)}", file=sys.stderr)
+    rendered = json.dumps([asdict(run) for run in runs], indent=2) + "\n" if args.json else render_markdown(runs)
+    if args.output:
+        args.output.write_text(rendered)
+    else:
+        sys.stdout.write(rendered)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
