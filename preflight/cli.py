@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import PreflightError
 from .policy_config import load_policy_config
+from .report import FORMATS, render, summary
 from .runner import DEFAULT_POLICY_PACK, DEFAULT_PROGRAM, MODES, run
 
 EXIT_FAILED = 2
@@ -49,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="a stack tag the pack sees, as the Pulumi service would send it (repeatable)",
     )
-    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     parser.add_argument("--verbose", action="store_true", help="show tracebacks and policy pack output on errors")
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose and exc.detail:
             print(exc.detail, file=sys.stderr)
         return EXIT_FAILED
-    rendered = report.render(args.format)
+    rendered = render(report, args.format)
     if args.output:
         try:
             args.output.write_text(rendered)
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"preflight: error: --output {args.output}: cannot write it ({exc.strerror})", file=sys.stderr)
             return EXIT_FAILED
         progress(f"wrote {args.format} report to {args.output}")
-        print(report.summary(), file=sys.stderr)
+        print(summary(report), file=sys.stderr)
     else:
         sys.stdout.write(rendered)
     return report.exit_code

@@ -21,3 +21,4 @@ class Registration:
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
     read: bool = False  # read with `Resource.get`: in the stack, but not analyzed as a change
+    position: tuple[str, int] | None = None  # (absolute file, line) of the program line that declared it

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from google.protobuf import json_format
+
 from .analyzer import PolicyPackProcess
 from .engine import run_program
 from .project import load_project
@@ -93,17 +95,30 @@ def run(
 
     findings = per_resource.findings + whole_stack.findings
     source = _repository_path(project.stack_file)
+    paths: dict[str, str] = {}
+
+    def position(declared: tuple[str, int] | None) -> str:
+        if declared is None:
+            return ""
+        path, line = declared
+        if path not in paths:
+            paths[path] = _repository_path(Path(path))
+        return f"{paths[path]}:{line}"
+
     return Report(
         program=str(project.directory),
         stack=stack,
         mode=mode,
         pack=f"{pack.name}@{pack.version}",
         # Registration order depends on the SDK's scheduling; sorted output makes two runs diff cleanly.
-        resources=sorted(Resource(r.urn, r.type, r.name, r.parent) for r in registrations),
+        resources=sorted(Resource(r.urn, r.type, r.name, r.parent, position(r.position)) for r in registrations),
         violations=sorted(Violation(f.policy, f.level, f.urn, f.message) for f in findings if f.level),
         not_applicable=per_resource.not_applicable + whole_stack.not_applicable,
         diagnostics=program_run.diagnostics + [f.message for f in findings if not f.level],
         policy_descriptions={name: info.description for name, info in pack.policies.items()},
         timings=timings,
         source_file=source,
+        inputs={r.urn: json_format.MessageToDict(r.inputs) for r in registrations},
+        links={r.urn: r.property_dependencies for r in registrations if r.property_dependencies},
+        region=project.region,
     )

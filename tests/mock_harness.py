@@ -41,6 +41,7 @@ class Recorded:
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
     read: bool = False
+    position: tuple[str, int] | None = None  # (absolute file, line) of the declaring program line
 
     @property
     def id(self) -> str:

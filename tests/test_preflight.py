@@ -253,8 +253,28 @@ def test_cli_json_follows_the_contract_and_exits_1_on_a_mandatory_violation():
     result = _cli("--program", str(PLAIN_VPC), "--policy-pack", str(PROBE_PACK), "--format", "json")
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
-    assert set(document) == {"resources", "violations", "notApplicable", "diagnostics"}
-    assert {tuple(sorted(r)) for r in document["resources"]} == {("name", "parent", "type", "urn")}
+    assert set(document) == {
+        "schemaVersion",
+        "stack",
+        "mode",
+        "region",
+        "pack",
+        "exitCode",
+        "counts",
+        "timings",
+        "resources",
+        "violations",
+        "notApplicable",
+        "diagnostics",
+    }
+    assert (document["stack"], document["mode"], document["region"]) == ("dev", "preview", "eu-west-1")
+    assert document["pack"] == {"name": "preflight-probe", "version": "0.3.0"}
+    assert document["exitCode"] == 1 and document["counts"]["mandatory"] == 1
+    assert document["counts"]["resources"] == len(document["resources"])
+    assert {"program", "analyze", "analyze_stack"} <= set(document["timings"])
+    assert {tuple(sorted(r)) for r in document["resources"]} == {
+        ("inputsHash", "name", "parent", "position", "type", "urn")
+    }
     assert document["violations"][0]["level"] == "mandatory"
     assert set(document["violations"][0]) == {"policy", "level", "urn", "message"}
 
@@ -300,9 +320,11 @@ def test_cli_sarif_is_version_2_1_0_with_one_result_per_violation(tmp_path):
     (result_,) = sarif["runs"][0]["results"]
     assert result_["ruleId"] == "probe-no-public-ip" and result_["level"] == "error"
     assert result_["locations"][0]["logicalLocations"][0]["name"] == "web"
-    # Relative to the repository root, as code scanning resolves it; one fingerprint per (policy, resource).
+    # The line that declared the resource, relative to the repository root as code scanning resolves it; one
+    # fingerprint per (policy, resource).
     uri = result_["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-    assert uri == "tests/fixtures/programs/plain_vpc/Pulumi.dev.yaml"
+    assert uri == "tests/fixtures/programs/plain_vpc/__main__.py"
+    assert result_["locations"][0]["physicalLocation"]["region"]["startLine"] == 13
     assert len(result_["partialFingerprints"]["preflightFinding/v1"]) == 64
 
 

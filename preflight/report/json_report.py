@@ -1,0 +1,40 @@
+"""The JSON report, for scripts and for `--compare` on the next run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from typing import Any
+
+from .model import Report
+
+SCHEMA_VERSION = 2
+
+
+def to_json(report: Report, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The report as one JSON object. `extra` adds sections (cost, topology, comparison) computed by the caller."""
+    document: dict[str, Any] = {
+        "schemaVersion": SCHEMA_VERSION,
+        "stack": report.stack,
+        "mode": report.mode,
+        "region": report.region,
+        "pack": {"name": report.pack_name, "version": report.pack_version},
+        "exitCode": report.exit_code,
+        "counts": report.counts(),
+        "timings": {key: round(value, 3) for key, value in report.timings.items()},
+        "resources": [{**asdict(r), "inputsHash": inputs_hash(report.inputs.get(r.urn))} for r in report.resources],
+        "violations": [asdict(v) for v in report.violations],
+        "notApplicable": [{"policy": p, "reason": r} for p, r in report.not_applicable],
+        "diagnostics": list(report.diagnostics),
+    }
+    document.update(extra or {})
+    return document
+
+
+def inputs_hash(inputs: dict[str, Any] | None) -> str:
+    """A short digest of a resource's recorded inputs: `--compare` calls a resource changed when it differs."""
+    if inputs is None:
+        return ""
+    canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]

@@ -1,0 +1,83 @@
+"""SARIF 2.1.0 for GitHub code scanning: each finding on the program line that declared the resource."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from .model import Report, Violation, split_position
+
+_SARIF_LEVEL = {"mandatory": "error", "remediate": "error", "advisory": "warning"}
+
+
+def fingerprint(violation: Violation) -> str:
+    """One alert per (policy, resource): independent of lines, so moving code does not reopen an alert."""
+    return hashlib.sha256(f"{violation.policy}\0{violation.urn}".encode()).hexdigest()
+
+
+def _physical(path: str, line: int) -> dict[str, Any]:
+    return {"physicalLocation": {"artifactLocation": {"uri": path}, "region": {"startLine": line}}}
+
+
+def to_sarif(report: Report) -> dict[str, Any]:
+    resources = report.by_urn()
+    policies = sorted({v.policy for v in report.violations} | set(report.policy_descriptions))
+    rules = [
+        {
+            "id": policy,
+            "name": policy,
+            "shortDescription": {"text": report.policy_descriptions.get(policy, policy)},
+            "fullDescription": {"text": report.policy_descriptions.get(policy, policy)},
+        }
+        for policy in policies
+    ]
+    results = []
+    for violation in report.violations:
+        resource = resources.get(violation.urn)
+        declared = split_position(resource.position) if resource else None
+        # A stack-wide finding, or a resource without a known position, points at the stack file.
+        location = _physical(*(declared or (report.source_file, 1)))
+        related = []
+        parent = resources.get(resource.parent) if resource else None
+        while parent is not None and (enclosing := split_position(parent.position)):
+            related.append(
+                {**_physical(*enclosing), "id": len(related), "message": {"text": f"component {parent.name}"}}
+            )
+            parent = resources.get(parent.parent)
+        if resource is not None:
+            location["logicalLocations"] = [
+                {"name": resource.name, "fullyQualifiedName": violation.urn, "kind": "resource"}
+            ]
+        elif violation.urn:
+            location["logicalLocations"] = [
+                {"name": violation.urn, "fullyQualifiedName": violation.urn, "kind": "resource"}
+            ]
+        result: dict[str, Any] = {
+            "ruleId": violation.policy,
+            "ruleIndex": policies.index(violation.policy),
+            "level": _SARIF_LEVEL.get(violation.level, "note"),
+            "message": {"text": violation.message},
+            "locations": [location],
+            "partialFingerprints": {"preflightFinding/v1": fingerprint(violation)},
+            "properties": {"enforcementLevel": violation.level, "urn": violation.urn},
+        }
+        if related:
+            result["relatedLocations"] = related
+        results.append(result)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "preflight",
+                        "informationUri": "https://www.pulumi.com/docs/iac/crossguard/",
+                        "rules": rules,
+                    }
+                },
+                "automationDetails": {"id": f"preflight/{report.stack}/{report.mode}"},
+                "results": results,
+            }
+        ],
+    }
