@@ -16,7 +16,7 @@ EXIT_FAILED = 2
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m preflight",
+        prog="preflight" if Path(sys.argv[0]).name == "preflight" else "python -m preflight",
         description="Offline `pulumi preview --policy-pack`: run a Python Pulumi program under mocks and judge "
         "every registered resource with a CrossGuard policy pack over the analyzer gRPC protocol.",
         epilog="Exit codes: 0 no mandatory violation; 1 at least one mandatory violation; "
@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
         "--program",
         type=Path,
         default=DEFAULT_PROGRAM,
-        help="directory holding Pulumi.yaml (default: this repo)",
+        help="directory holding Pulumi.yaml (default: the current directory)",
     )
     parser.add_argument("--stack", default="dev", help="stack name; config is read from Pulumi.<stack>.yaml")
     parser.add_argument(
@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
         "--policy-pack",
         type=Path,
         default=DEFAULT_POLICY_PACK,
-        help="policy pack directory (default: this repo's policies/)",
+        help="policy pack directory, or a published pack under ~/.pulumi/policies/<org>/ "
+        "(default: policies/ of the checkout preflight runs from; required when preflight is installed)",
     )
     parser.add_argument("--policy-config", type=Path, help="JSON file, as taken by `pulumi preview --policy-config`")
     parser.add_argument(

@@ -13,13 +13,20 @@ from google.protobuf import json_format
 
 from .analyzer import PolicyPackProcess
 from .engine import run_program
+from .errors import PreflightError
 from .project import load_project
 from .report import Report, Resource, Violation
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PROGRAM = REPO_ROOT
-DEFAULT_POLICY_PACK = REPO_ROOT / "policies"
+DEFAULT_PROGRAM = Path()  # the current directory, as `pulumi preview` takes it
+# Run from a checkout of this repo, the default pack is its policies/; installed as a package there is none, and
+# `--policy-pack` names one (a pack directory, or a published pack under ~/.pulumi/policies/<org>/).
+_CHECKOUT_PACK = Path(__file__).resolve().parent.parent / "policies"
+DEFAULT_POLICY_PACK = _CHECKOUT_PACK if (_CHECKOUT_PACK / "PulumiPolicy.yaml").is_file() else None
 MODES = ("preview", "update")
+NO_POLICY_PACK = (
+    "--policy-pack: not given, and preflight is installed without a pack; name a pack directory (with "
+    "PulumiPolicy.yaml) or a published pack, ~/.pulumi/policies/<org>/pulumi-analyzer-<pack>-v<version>"
+)
 
 
 def _quiet(_message: str) -> None:
@@ -42,7 +49,7 @@ def run(
     stack: str = "dev",
     mode: str = "preview",
     *,
-    policy_pack: str | Path = DEFAULT_POLICY_PACK,
+    policy_pack: str | Path | None = DEFAULT_POLICY_PACK,
     pack: PolicyPackProcess | None = None,
     policy_config: dict[str, Any] | None = None,
     config: dict[str, Any] | None = None,
@@ -60,6 +67,8 @@ def run(
     project = load_project(Path(program), stack, overlay=config)
     owned = pack is None
     if pack is None:
+        if policy_pack is None:
+            raise PreflightError(NO_POLICY_PACK)
         pack = PolicyPackProcess(policy_pack)
     timings: dict[str, float] = {}
     try:
