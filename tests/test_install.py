@@ -118,7 +118,7 @@ def test_installed_preflight_without_a_pack_says_which_option_to_give(team):
 
 
 def _no_pack_message() -> str:
-    from preflight.core import NO_POLICY_PACK
+    from preflight.runner import NO_POLICY_PACK
 
     return NO_POLICY_PACK
 
