@@ -1,0 +1,278 @@
+"""Judge recorded registrations against `constraints.json`: inputs AWS or the provider would reject at `pulumi up`.
+
+Works on any program: it reads only resource types and input values. A value that is unknown (preview) or hidden
+behind an unknown is skipped, never guessed; a secret is checked but never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import regex
+from google.protobuf import json_format
+from pulumi.runtime.rpc import UNKNOWN
+
+from ..engine import Registration
+from .findings import DeployFinding
+
+_SIG_KEY = "4dabf18193072939515e22adb298388d"  # pulumi.runtime.rpc._special_sig_key
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # pulumi.runtime.rpc._special_secret_sig
+_MISSING = object()
+_RANDOM_SHOWN = "?"  # how an autoname's random character is shown
+_RANDOM_SAMPLE = "0123abc"  # hex digits, as the provider draws them, to test the pattern with
+
+
+class _Secret:
+    """A secret value: checked like any other, shown as [secret]."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+@cache
+def constraints() -> dict[str, Any]:
+    return json.loads(resources.files(__package__).joinpath("constraints.json").read_text())
+
+
+@cache
+def _by_type() -> dict[str, list[dict[str, Any]]]:
+    table: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for field in constraints()["fields"]:
+        table[field["type"]].append(field)
+    return table
+
+
+@cache
+def _compiled(pattern: str) -> regex.Pattern:
+    # AWS models use Java regexes, where \w and \d are ASCII; \p{L} classes stay Unicode.
+    return regex.compile(pattern, 0 if "\\p{" in pattern else regex.ASCII)
+
+
+def _steps(path: str) -> list[str]:
+    steps = []
+    for part in path.split("."):
+        name = regex.match(r"\w*", part).group(0)
+        if name:
+            steps.append(name)
+        steps += regex.findall(r"\[\]|\{key\}|\{value\}|<json>", part[len(name) :])
+    return steps
+
+
+def _unwrap(value: Any) -> Any:
+    if isinstance(value, dict) and value.get(_SIG_KEY) == _SECRET_SIG:
+        return _Secret(value.get("value"))
+    return value
+
+
+def _walk(value: Any, steps: list[str], where: str) -> Iterator[tuple[str, Any]]:
+    """Every (concrete path, value) the path reaches. Stops quietly at unknowns, absent keys and wrong shapes."""
+    value = _unwrap(value)
+    secret = isinstance(value, _Secret)
+    if secret:
+        value = value.value
+    if value is None or value == UNKNOWN:
+        return
+    if not steps:
+        yield where, _Secret(value) if secret else value
+        return
+    step, rest = steps[0], steps[1:]
+    if step == "[]":
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from (_hide(p, v, secret) for p, v in _walk(item, rest, f"{where}[{index}]"))
+    elif step in ("{key}", "{value}"):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                target = key if step == "{key}" else item
+                label = f"{where} key {key!r}" if step == "{key}" else f"{where}[{key!r}]"
+                yield from (_hide(p, v, secret) for p, v in _walk(target, rest, label))
+    elif step == "<json>":
+        if isinstance(value, str):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                return  # not JSON: the provider reports that itself
+            yield from (_hide(p, v, secret) for p, v in _walk(parsed, rest, where))
+    elif isinstance(value, dict) and step in value:
+        yield from (_hide(p, v, secret) for p, v in _walk(value[step], rest, f"{where}.{step}" if where else step))
+
+
+def _hide(path: str, value: Any, secret: bool) -> tuple[str, Any]:
+    return path, (_Secret(value) if secret and not isinstance(value, _Secret) else value)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return value
+
+
+def _plain_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def describe(rule: dict[str, Any]) -> str:
+    """What a rule allows, in words (a stated rule carries its own summary)."""
+    if "summary" in rule:
+        return rule["summary"]
+    parts = []
+    if "enum" in rule:
+        parts.append("one of " + ", ".join(str(v) for v in rule["enum"]))
+    if "minLength" in rule or "maxLength" in rule:
+        low, high = rule.get("minLength", 0), rule.get("maxLength")
+        parts.append(f"{low} to {high} characters" if high is not None else f"at least {low} characters")
+    if "pattern" in rule:
+        parts.append(f"matching {rule['pattern']}")
+    if "minimum" in rule or "maximum" in rule:
+        low, high = rule.get("minimum"), rule.get("maximum")
+        if low is not None and high is not None:
+            parts.append(f"from {low} to {high}")
+        else:
+            parts.append(f"at least {low}" if low is not None else f"at most {high}")
+    return ", ".join(parts)
+
+
+def violation(rule: dict[str, Any], value: Any) -> str | None:
+    """The first check a value fails ('length', 'pattern', 'enum', 'range'), or None if it passes or can't be judged.
+
+    A value of the wrong type is left to the provider's own type check.
+    """
+    if isinstance(value, _Secret):
+        value = value.value
+    if "enum" in rule:
+        allowed = rule["enum"]
+        if isinstance(value, str) and all(isinstance(a, str) for a in allowed):
+            # Case-insensitive: the provider folds case for several of these enums, so only a value that matches
+            # no member in any case is sure to be rejected.
+            if value.lower() not in {a.lower() for a in allowed}:
+                return "enum"
+        elif _number(value) is not None and all(_number(a) is not None for a in allowed) and value not in allowed:
+            return "enum"
+    if isinstance(value, str):
+        if len(value) < rule.get("minLength", 0) or len(value) > rule.get("maxLength", math.inf):
+            return "length"
+        if "pattern" in rule and not _compiled(rule["pattern"]).fullmatch(value):
+            return "pattern"
+    number = _number(value)
+    if number is not None and not (rule.get("minimum", -math.inf) <= number <= rule.get("maximum", math.inf)):
+        return "range"
+    return None
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, _Secret):
+        return "[secret]"
+    if isinstance(value, float):
+        return _plain_number(value)
+    return json.dumps(value) if not isinstance(value, str) else repr(value)
+
+
+def _finding(reg: Registration, path: str, check: str, value: str, constraint: str, source: str, what: str = ""):
+    detail = what or f"{path} = {value}"
+    return DeployFinding(
+        urn=reg.urn,
+        input=path,
+        check=check,
+        value=value,
+        constraint=constraint,
+        source=source,
+        type=reg.type,
+        name=reg.name,
+        message=f"{detail}: fails the {check} check; allowed: {constraint}",
+    )
+
+
+def _field_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[DeployFinding]:
+    for field in _by_type().get(reg.type, []):
+        for path, value in _walk(inputs, _steps(field["input"]), ""):
+            check = violation(field, value)
+            if check:
+                yield _finding(reg, path, check, _shown(value), describe(field), field["source"])
+
+
+def _autoname_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[DeployFinding]:
+    for auto in constraints()["autonames"]:
+        if auto["type"] != reg.type:
+            continue
+        name_input = auto["input"]
+        if inputs.get(name_input) is not None or inputs.get(f"{name_input}Prefix") is not None:
+            continue  # named by the program (checked as an input), or by the provider from a prefix
+        prefix = reg.name + auto["separator"]
+        shown = prefix + _RANDOM_SHOWN * auto["randomLength"]
+        length = len(prefix) + auto["randomLength"]
+        path = f"{name_input} (autonamed)"
+        what = (
+            f"{name_input} is left out, so pulumi-aws names it {shown!r} (resource name + {auto['separator']!r} + "
+            f"{auto['randomLength']} random characters, {length} in all)"
+        )
+        if length > auto["maxLength"]:
+            constraint = f"at most {auto['maxLength']} characters"
+            yield _finding(reg, path, "autoname", repr(shown), constraint, auto["source"], what)
+            continue
+        sample = prefix + _RANDOM_SAMPLE[: auto["randomLength"]]
+        for field in _by_type().get(reg.type, []):
+            if field["input"] == name_input and violation(field, sample):
+                yield _finding(reg, path, "autoname", repr(shown), describe(field), field["source"], what)
+
+
+def _identity(reg: Registration, inputs: dict[str, Any], key: str, entry: dict[str, Any]) -> Any:
+    """What makes two resources' `key` equal: the known value, or for a reference the resources it came from."""
+    value = _unwrap(inputs.get(key, _MISSING))
+    if isinstance(value, _Secret):
+        value = value.value
+    if value is _MISSING or value is None:
+        return ("absent",)
+    if value == UNKNOWN or (isinstance(value, list) and UNKNOWN in value):
+        dependencies = reg.property_dependencies.get(key) or []
+        if key in entry["refs"] and dependencies:
+            return ("from", tuple(sorted(dependencies)))
+        return _MISSING  # undecidable: never guess
+    if isinstance(value, str) and entry["caseInsensitive"]:
+        value = value.lower()
+    return ("value", json.dumps(value, sort_keys=True))
+
+
+def _collision_findings(registrations: list[tuple[Registration, dict[str, Any]]]) -> Iterator[DeployFinding]:
+    """Every resource of a group whose keys are equal is flagged, naming the others (order-independent)."""
+    for entry in constraints()["unique"]:
+        groups: dict[tuple, list[tuple[Registration, dict[str, Any]]]] = defaultdict(list)
+        for reg, inputs in registrations:
+            if reg.type != entry["type"] or any(inputs.get(k) is None for k in entry["onlyWhenSet"]):
+                continue
+            identity = tuple(_identity(reg, inputs, key, entry) for key in entry["keys"])
+            if _MISSING not in identity:
+                groups[identity].append((reg, inputs))
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            keys = ", ".join(entry["keys"])
+            for reg, inputs in members:
+                shown = ", ".join(
+                    f"{key}={_shown(_unwrap(inputs[key]))}"
+                    for key in entry["keys"]
+                    if inputs.get(key) not in (None, UNKNOWN) and key not in entry["refs"]
+                )
+                others = ", ".join(sorted(other.name for other, _ in members if other is not reg))
+                what = f"{keys} ({shown or 'the same references'}) equal those of {others}"
+                yield _finding(reg, keys, "collision", shown, entry["summary"], entry["source"], what)
+
+
+def check(registrations: Iterable[Registration]) -> list[DeployFinding]:
+    """Every deploy-check finding for the resources a program registered (read resources are not created)."""
+    created = [
+        (reg, json_format.MessageToDict(reg.inputs, preserving_proto_field_name=True))
+        for reg in registrations
+        if reg.custom and not reg.read
+    ]
+    findings: list[DeployFinding] = []
+    for reg, inputs in created:
+        findings += _field_findings(reg, inputs)
+        findings += _autoname_findings(reg, inputs)
+    findings += _collision_findings(created)
+    return sorted(findings)
