@@ -18,7 +18,7 @@ import regex
 from google.protobuf import json_format
 from pulumi.runtime.rpc import UNKNOWN
 
-from ..engine import Registration
+from ..registration import Registration
 from .findings import DeployFinding
 
 _SIG_KEY = "4dabf18193072939515e22adb298388d"  # pulumi.runtime.rpc._special_sig_key
