@@ -6,6 +6,8 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from components.rulebook import check, ec2_description_problem
+
 
 def name_tags(tags: Mapping[str, str], name: str, **extra: str) -> dict[str, str]:
     """The caller's tags plus a Name tag (and any extra tags) for one resource."""
@@ -41,6 +43,7 @@ def allow_sg_to_sg(
 ) -> None:
     """tcp `port` from one SG to another, by SG reference on both sides: `{name}-in` on the server's SG and
     `{name}-out` on the client's SG."""
+    check(ec2_description_problem(description))
     rule = {"ip_protocol": "tcp", "from_port": port, "to_port": port, "description": description}
     aws.vpc.SecurityGroupIngressRule(
         f"{name}-in",

@@ -133,6 +133,5 @@ class AlbIngress(pulumi.ComponentResource):
                 tags=tags,
                 opts=child(self),
             )
-        self.ref = AlbRef(security_group_id=sg.id, listener_arn=listener.arn, dns_name=alb.dns_name, listener=listener)
-        self.dns_name = alb.dns_name
+        self.ref = AlbRef(security_group_id=sg.id, listener_arn=listener.arn, dns_name=alb.dns_name)
         self.register_outputs({"dnsName": alb.dns_name, "securityGroupId": sg.id, "listenerArn": listener.arn})

@@ -58,7 +58,6 @@ class AwsxNetwork(pulumi.ComponentResource):
         if layout.flow_logs:
             vpc_flow_logs(self, name, vpc.vpc_id, layout.flow_log_retention_days, layout.tags)
         count = len(layout.availability_zones)
-        self.vpc_id = vpc.vpc_id
         self.ref = NetworkRef(
             vpc_id=vpc.vpc_id,
             vpc_cidr=layout.cidr_block,

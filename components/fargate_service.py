@@ -2,7 +2,6 @@
 listener rules and the SG-to-SG rules between the ALB and the task."""
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -10,19 +9,23 @@ import pulumi
 import pulumi_aws as aws
 
 from components._common import allow_sg_to_sg, assume_role_policy, child, name_tags
-from components.limits import (
-    LOG_RETENTION_DAYS,
+from components.refs import AlbRef, AlbRoute, ClusterRef, NetworkRef, ServiceRef
+from components.rulebook import (
     MAX_CONDITION_VALUES_PER_RULE,
     MAX_RULE_PRIORITY,
     MIN_RULE_PRIORITY,
+    Problem,
+    check,
     fargate_size_problem,
+    log_group_name_problem,
+    log_retention_problem,
     path_pattern_problem,
+    service_name_problem,
+    task_family,
+    task_family_problem,
 )
-from components.refs import AlbRef, AlbRoute, ClusterRef, NetworkRef, ServiceRef
 
 EXECUTION_ROLE_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-SERVICE_NAME_RE = re.compile(r"^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$")
-LOG_GROUP_NAME_RE = re.compile(r"^[A-Za-z0-9_./#-]{1,512}$")
 DATA_CLASSIFICATION_TAG = "data-classification"
 
 
@@ -45,8 +48,14 @@ class FargateServiceArgs:
     alb: AlbRef | None = None
     routes: tuple[AlbRoute, ...] = ()
     service_connect: bool = False
+    # The Service Connect servers this service calls: its ECS service is created after theirs, because only tasks
+    # started after a server's Service Connect endpoint exists can resolve it.
+    calls: tuple[ServiceRef, ...] = ()
+    # `pulumi up` waits until the service reaches a steady state (fails when tasks never start).
+    wait_for_steady_state: bool = True
     log_retention_days: int = 30
     health_check_grace_period_seconds: int = 60
+    # The task definition family. None: <project>-<stack>-<component name>, made valid for any stack name.
     family: str | None = None
     # The service's CloudWatch log group. None: /ecs/<project>-<stack>/<component name>, unique per stack and known
     # before anything is created, so the container definitions are known at preview.
@@ -54,13 +63,10 @@ class FargateServiceArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def validate(self) -> None:
-        if not SERVICE_NAME_RE.match(self.service_name):
-            raise ValueError(f"bad service name {self.service_name!r}")
+        check(service_name_problem(self.service_name))
         if not 1 <= self.port <= 65535:
-            raise ValueError(f"bad port {self.port}")
-        problem = fargate_size_problem(self.cpu, self.memory)
-        if problem:
-            raise ValueError(problem)
+            check(Problem("port", self.port, "is out of range", "1..65535"))
+        check(fargate_size_problem(self.cpu, self.memory))
         if self.sensitive and self.public_placement:
             raise ValueError(f"sensitive service {self.service_name!r} cannot be placed in public subnets")
         if (self.alb is None) != (not self.routes):
@@ -71,16 +77,21 @@ class FargateServiceArgs:
             if not 1 <= len(route.path_patterns) <= MAX_CONDITION_VALUES_PER_RULE:
                 raise ValueError(f"a listener rule takes 1..5 path patterns: {route.path_patterns}")
             for pattern in route.path_patterns:
-                if problem := path_pattern_problem(pattern):
-                    raise ValueError(f"path pattern {pattern!r} {problem}")
+                check(path_pattern_problem(pattern))
         if self.service_connect and self.cluster.namespace_arn is None:
             raise ValueError("Service Connect needs a cluster with a namespace")
-        if self.log_retention_days not in LOG_RETENTION_DAYS:
-            raise ValueError(f"log_retention_days {self.log_retention_days} is not a CloudWatch value")
+        if self.calls and not self.service_connect:
+            raise ValueError(f"{self.service_name} calls {[c.name for c in self.calls]} but Service Connect is off")
+        for callee in self.calls:
+            if callee.name == self.service_name or callee.service is None:
+                check(Problem("calls", callee.name, "is not another service's ref", "refs of other FargateServices"))
+        check(log_retention_problem(self.log_retention_days))
         if not self.health_check_path.startswith("/"):
-            raise ValueError(f"health check path must start with '/': {self.health_check_path!r}")
-        if self.log_group_name is not None and not LOG_GROUP_NAME_RE.match(self.log_group_name):
-            raise ValueError(f"bad log group name {self.log_group_name!r}: 1-512 of A-Z a-z 0-9 _ . / # -")
+            check(Problem("health_check_path", self.health_check_path, "does not start with /", "a URL path"))
+        if self.log_group_name is not None:
+            check(log_group_name_problem(self.log_group_name))
+        if self.family is not None:
+            check(task_family_problem(self.family))
 
     @property
     def classification(self) -> str:
@@ -92,11 +103,17 @@ def default_log_group_name(component_name: str) -> str:
     return f"/ecs/{pulumi.get_project()}-{pulumi.get_stack()}/{component_name}"
 
 
+def default_family(component_name: str) -> str:
+    """<project>-<stack>-<component name>, unique per account like the log group, valid for any stack name."""
+    return task_family(pulumi.get_project(), pulumi.get_stack(), component_name)
+
+
 class FargateService(pulumi.ComponentResource):
     ref: ServiceRef
 
     def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None):
         args.validate()  # before registering anything
+        check(service_name_problem(name, key="name"))  # child names derive from it: "<name>-tg" must fit
         super().__init__("fargate:ecs:FargateService", name, None, opts)
         tags = args.tags
         classified = {**tags, DATA_CLASSIFICATION_TAG: args.classification}
@@ -109,7 +126,7 @@ class FargateService(pulumi.ComponentResource):
             opts=child(self),
         )
         execution_role = self._role(f"{name}-execution-role", f"ECS task execution role for {args.service_name}", tags)
-        aws.iam.RolePolicyAttachment(
+        execution_policy = aws.iam.RolePolicyAttachment(
             f"{name}-execution-policy",
             role=execution_role.name,
             policy_arn=EXECUTION_ROLE_POLICY_ARN,
@@ -120,7 +137,7 @@ class FargateService(pulumi.ComponentResource):
         )
         task_definition = aws.ecs.TaskDefinition(
             f"{name}-task",
-            family=args.family or name,
+            family=args.family or default_family(name),
             network_mode="awsvpc",
             requires_compatibilities=["FARGATE"],
             cpu=str(args.cpu),
@@ -130,8 +147,8 @@ class FargateService(pulumi.ComponentResource):
             # Plain JSON from known values only: the policy pack can read images and log drivers at preview.
             container_definitions=json.dumps([self._container(args, log_group_name)]),
             tags=classified,
-            # The log group exists before a task can write to it.
-            opts=child(self, depends_on=[log_group]),
+            # The log group exists, and the execution role may pull the image and write logs, before a task starts.
+            opts=child(self, depends_on=[log_group, execution_policy]),
         )
         sg = aws.ec2.SecurityGroup(
             f"{name}-sg",
@@ -172,11 +189,12 @@ class FargateService(pulumi.ComponentResource):
             service_connect_configuration=self._service_connect(args),
             enable_execute_command=False,
             propagate_tags="SERVICE",
+            wait_for_steady_state=args.wait_for_steady_state,
             tags=classified,
-            opts=child(self, depends_on=rules),
+            # Listener rules forward before tasks register; Service Connect servers exist before their callers.
+            opts=child(self, depends_on=[*rules, *(callee.service for callee in args.calls)]),
         )
-        self.ref = ServiceRef(name=args.service_name, security_group_id=sg.id, port=args.port)
-        self.service_name = service.name
+        self.ref = ServiceRef(name=args.service_name, security_group_id=sg.id, port=args.port, service=service)
         self.register_outputs(
             {"serviceName": service.name, "securityGroupId": sg.id, "taskDefinitionArn": task_definition.arn}
         )

@@ -8,8 +8,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components._common import assume_role_policy, child, name_tags
-from components.limits import LOG_RETENTION_DAYS
 from components.refs import NetworkRef
+from components.rulebook import check, log_retention_problem
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,7 @@ class NetworkArgs:
             for other in subnets[i + 1 :]:
                 if subnet.overlaps(other):
                     raise ValueError(f"subnets {subnet} and {other} overlap")
-        if self.flow_log_retention_days not in LOG_RETENTION_DAYS:
-            raise ValueError(f"flow_log_retention_days {self.flow_log_retention_days} is not a CloudWatch value")
+        check(log_retention_problem(self.flow_log_retention_days, key="flow_log_retention_days"))
 
 
 class Network(pulumi.ComponentResource):
@@ -106,7 +105,6 @@ class Network(pulumi.ComponentResource):
         if args.flow_logs:
             vpc_flow_logs(self, name, vpc.id, args.flow_log_retention_days, tags)
 
-        self.vpc_id = vpc.id
         self.ref = NetworkRef(
             vpc_id=vpc.id,
             vpc_cidr=args.cidr_block,
@@ -147,7 +145,7 @@ def vpc_flow_logs(parent: pulumi.Resource, name: str, vpc_id: pulumi.Input[str],
         tags=tags,
         opts=child(parent),
     )
-    aws.iam.RolePolicy(
+    policy = aws.iam.RolePolicy(
         f"{name}-flow-logs-policy",
         role=role.id,
         policy=pulumi.Output.json_dumps(
@@ -177,5 +175,6 @@ def vpc_flow_logs(parent: pulumi.Resource, name: str, vpc_id: pulumi.Input[str],
         log_destination=log_group.arn,
         iam_role_arn=role.arn,
         tags=name_tags(tags, f"{name}-flow-log"),
-        opts=child(parent),
+        # The role may write to the log group before the flow log starts delivering.
+        opts=child(parent, depends_on=[policy]),
     )

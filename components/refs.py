@@ -26,8 +26,6 @@ class AlbRef:
     security_group_id: pulumi.Input[str]
     listener_arn: pulumi.Input[str]
     dns_name: pulumi.Input[str]
-    # The listener that forwards to target groups; rules and services wait for it.
-    listener: pulumi.Resource | None = None
 
 
 @dataclass(frozen=True)
@@ -53,3 +51,5 @@ class ServiceRef:
     name: str
     security_group_id: pulumi.Input[str]
     port: int
+    # The ECS service, so that callers can be created after it.
+    service: pulumi.Resource | None = None

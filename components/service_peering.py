@@ -42,7 +42,7 @@ class ServicePeering(pulumi.ComponentResource):
                 client_sg=caller.security_group_id,
                 server_sg=callee.security_group_id,
                 port=callee.port,
-                description=f"Service Connect {caller.name} -> {callee.name}:{callee.port}",
+                description=f"Service Connect {caller.name} to {callee.name}:{callee.port}",
                 tags=args.tags,
             )
         self.register_outputs({"edges": [f"{caller.name}->{callee.name}" for caller, callee in args.edges]})

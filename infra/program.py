@@ -23,9 +23,10 @@ from components import (
     ServiceClusterArgs,
     ServicePeering,
     ServicePeeringArgs,
+    ServiceRef,
 )
 from infra.layout import listener_routes
-from infra.spec import CONFIG_NAMESPACE, PlatformSpec, SpecError, parse_platform
+from infra.spec import CONFIG_NAMESPACE, PlatformSpec, ServiceSpec, SpecError, parse_platform
 
 AWSX_NAT = {None: "none", "single": "single", "perAz": "per_az"}
 
@@ -38,17 +39,41 @@ def main() -> None:
 
 
 def load_spec() -> PlatformSpec:
-    """Read `fargate-networking:platform` (and `aws:region`) into a PlatformSpec, or raise SpecError."""
+    """Read `fargate-networking:platform` (and `aws:region`) into a PlatformSpec, or raise SpecError. The reads it
+    needs (zones, an existing VPC's attributes) happen here too, before any resource is registered."""
     try:
         raw = pulumi.Config(CONFIG_NAMESPACE).get_object("platform")
     except Exception as error:  # the CLI hands us a string that is not JSON
         raise SpecError("", "<unparsable>", f"is not a structured config object ({error})") from None
     region = pulumi.Config("aws").get("region") or aws.get_region().region
-    return parse_platform(raw, region=region, available_zones=lambda: _available_zones())
+    spec = parse_platform(raw, region=region, available_zones=lambda: _available_zones())
+    check_existing_vpc(spec)
+    return spec
 
 
 def _available_zones() -> Sequence[str]:
     return aws.get_availability_zones(state="available").names or ()
+
+
+def check_existing_vpc(spec: PlatformSpec) -> None:
+    """An existing VPC must have DNS support and DNS hostnames on: interface endpoints' private DNS and Service
+    Connect resolve names through the VPC resolver. One read (ec2:DescribeVpcAttribute behind aws.ec2.get_vpc),
+    before any resource is registered."""
+    existing = spec.network.existing
+    if existing is None:
+        return
+    vpc = aws.ec2.get_vpc(id=existing.vpc_id)
+    for attribute, on in (
+        ("enableDnsSupport", vpc.enable_dns_support),
+        ("enableDnsHostnames", vpc.enable_dns_hostnames),
+    ):
+        if not on:
+            raise SpecError(
+                ".network.existing.vpcId",
+                existing.vpc_id,
+                f"has {attribute} off",
+                "a VPC with enableDnsSupport and enableDnsHostnames on (aws ec2 modify-vpc-attribute)",
+            )
 
 
 def build(spec: PlatformSpec) -> dict[str, object]:
@@ -99,11 +124,12 @@ def build(spec: PlatformSpec) -> dict[str, object]:
             ),
         )
         scheme = "https" if ingress.certificate_arn else "http"
-        outputs["albDnsName"] = alb.dns_name
-        outputs["url"] = pulumi.Output.concat(f"{scheme}://", alb.dns_name)
+        outputs["albDnsName"] = alb.ref.dns_name
+        outputs["url"] = pulumi.Output.concat(f"{scheme}://", alb.ref.dns_name)
     routes = listener_routes([(s.name, s.path_patterns, s.default) for s in spec.services])
-    services = [
-        FargateService(
+    refs: dict[str, ServiceRef] = {}
+    for service in servers_first(spec.services):
+        refs[service.name] = FargateService(
             service.name,
             FargateServiceArgs(
                 service_name=service.name,
@@ -121,22 +147,36 @@ def build(spec: PlatformSpec) -> dict[str, object]:
                 alb=alb.ref if alb and service.name in routes else None,
                 routes=routes.get(service.name, ()),
                 service_connect=sc.enabled,
+                calls=tuple(refs[callee] for callee in service.calls),
+                wait_for_steady_state=service.wait_for_steady_state,
                 log_retention_days=spec.log_retention_days,
-                family=f"{pulumi.get_stack()}-{service.name}",
                 tags=tags,
             ),
-        )
-        for service in spec.services
-    ]
-    refs = {s.ref.name: s.ref for s in services}
+        ).ref
     edges = tuple((refs[service.name], refs[callee]) for service in spec.services for callee in service.calls)
     if edges:
         ServicePeering("service-connect", ServicePeeringArgs(edges=edges, tags=tags))
     if sc.enabled:
         outputs["serviceConnectNamespace"] = sc.namespace
     outputs["clusterName"] = cluster.ref.cluster_name
-    outputs["serviceNames"] = [s.service_name for s in services]
+    outputs["serviceNames"] = [service.name for service in spec.services]
     return outputs
+
+
+def servers_first(services: Sequence[ServiceSpec]) -> list[ServiceSpec]:
+    """The services in config order, except that each comes after the services it calls (the spec has no cycles)."""
+    by_name = {service.name: service for service in services}
+    ordered: dict[str, ServiceSpec] = {}
+
+    def visit(service: ServiceSpec) -> None:
+        if service.name not in ordered:
+            for callee in service.calls:
+                visit(by_name[callee])
+            ordered[service.name] = service
+
+    for service in services:
+        visit(service)
+    return list(ordered.values())
 
 
 def _network(spec: PlatformSpec, tags: dict[str, str]) -> NetworkRef:

@@ -14,8 +14,7 @@ import pulumi
 
 from components.alb import BUCKET_NAME_RE, CERTIFICATE_ARN_RE, DEFAULT_SSL_POLICY, MODERN_SSL_POLICIES
 from components.cluster import NAMESPACE_RE
-from components.fargate_service import SERVICE_NAME_RE
-from components.limits import FARGATE_SIZES, LOG_RETENTION_DAYS, path_pattern_problem
+from components.rulebook import FARGATE_SIZES, LOG_RETENTION_DAYS, path_pattern_problem, service_name_problem
 from infra.layout import (
     CATCH_ALL_PATTERN,
     MAX_AZS,
@@ -194,6 +193,7 @@ class ServiceSpec:
     placement: str
     # Services this one calls through Service Connect; only these edges get SG-to-SG peering rules.
     calls: tuple[str, ...] = ()
+    wait_for_steady_state: bool = True
 
     @property
     def exposed(self) -> bool:
@@ -252,6 +252,7 @@ SERVICE_KEYS = (
     "healthCheckPath",
     "placement",
     "calls",
+    "waitForSteadyState",
 )
 SERVICE_CONNECT_KEYS = ("enabled", "namespace")
 DEFAULT_CIDR = "10.0.0.0/16"
@@ -553,14 +554,35 @@ def _check_calls(top: _Section, services: tuple[ServiceSpec, ...], service_conne
         for j, callee in enumerate(service.calls):
             if callee not in names:
                 raise SpecError(f"{path}[{j}]", callee, "is not a service of this stack", ", ".join(names))
+    calls = {s.name: s.calls for s in services}
+    for i, service in enumerate(services):
+        for j, callee in enumerate(service.calls):
+            if cycle := _call_path(calls, callee, service.name):
+                raise SpecError(
+                    f"{top.at('services')}[{i}].calls[{j}]",
+                    callee,
+                    f"closes the call cycle {' -> '.join([service.name, *cycle])}",
+                    "calls without cycles: each Service Connect server is started before its callers",
+                )
+
+
+def _call_path(calls: Mapping[str, Sequence[str]], start: str, goal: str) -> list[str] | None:
+    """The services from `start` to `goal` following `calls`, or None when `goal` can't be reached."""
+    stack, seen = [[start]], set()
+    while stack:
+        path = stack.pop()
+        if path[-1] == goal:
+            return path
+        if path[-1] not in seen:
+            seen.add(path[-1])
+            stack.extend([*path, callee] for callee in calls.get(path[-1], ()))
+    return None
 
 
 def _service(section: _Section, egress: EgressSpec, region: str) -> ServiceSpec:
     name = section.string("name")
-    if not SERVICE_NAME_RE.match(name):
-        raise SpecError(
-            section.at("name"), name, "is not a valid service name", "1-32 chars of a-z 0-9 -, starting with a letter"
-        )
+    if problem := service_name_problem(name):
+        raise SpecError(section.at("name"), name, problem.issue, problem.allowed)
     image = section.string("image")
     if not image or any(c.isspace() for c in image):
         raise SpecError(section.at("image"), image, "is not an image reference", "registry/repository:tag")
@@ -617,8 +639,7 @@ def _service(section: _Section, egress: EgressSpec, region: str) -> ServiceSpec:
     for i, pattern in enumerate(patterns):
         path = f"{section.at('pathPatterns')}[{i}]"
         if problem := path_pattern_problem(pattern):
-            problem, _, allowed = problem.partition("; allowed: ")
-            raise SpecError(path, pattern, problem, allowed)
+            raise SpecError(path, pattern, problem.issue, problem.allowed)
         if pattern == CATCH_ALL_PATTERN:
             raise SpecError(
                 path,
@@ -653,6 +674,7 @@ def _service(section: _Section, egress: EgressSpec, region: str) -> ServiceSpec:
         health_check_path=health,
         placement=placement,
         calls=calls,
+        wait_for_steady_state=section.boolean("waitForSteadyState", True),
     )
 
 

@@ -134,7 +134,7 @@ BAD_INPUTS = [
         "path-pattern-with-bad-characters",
         with_changes(**{"services.1.pathPatterns": ["/api/{id}"]}),
         f"{KEY}.services[1].pathPatterns[0]: \"/api/{{id}}\" contains '{{' '}}'; "
-        "allowed characters: A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?",
+        "allowed: characters A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?",
     ),
     (
         "path-pattern-too-long",

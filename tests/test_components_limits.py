@@ -2,7 +2,7 @@
 
 import pytest
 
-from components.limits import FARGATE_SIZES, fargate_size_problem, path_pattern_problem
+from components.rulebook import FARGATE_SIZES, fargate_size_problem, path_pattern_problem
 
 
 @pytest.mark.parametrize(
@@ -16,13 +16,14 @@ def test_valid_fargate_sizes_are_accepted(cpu, memory):
 @pytest.mark.parametrize(("cpu", "memory"), [(256, 4096), (512, 512), (1024, 9216), (8192, 18432), (16384, 16384)])
 def test_invalid_memory_for_a_cpu_is_rejected_with_the_allowed_values(cpu, memory):
     problem = fargate_size_problem(cpu, memory)
-    assert problem.startswith(f"memory {memory} is not valid with cpu {cpu}; allowed: ")
-    assert str(FARGATE_SIZES[cpu][0]) in problem
+    assert (problem.key, problem.value) == ("memory", memory)
+    assert problem.issue == f"is not a valid Fargate memory value for cpu {cpu}"
+    assert problem.allowed.split(", ") == [str(m) for m in FARGATE_SIZES[cpu]]
 
 
 def test_invalid_cpu_is_rejected_with_the_cpu_values():
-    assert fargate_size_problem(300, 512) == (
-        "cpu 300 is not a valid Fargate CPU value; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384"
+    assert fargate_size_problem(300, 512).message() == (
+        "cpu: 300 is not a valid Fargate CPU value; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384"
     )
 
 
@@ -36,4 +37,6 @@ def test_path_patterns_aws_accepts(pattern):
     [("", "is empty"), ("/" + "a" * 128, "129 characters"), ("/api/{id}", "'{' '}'"), ("/a b", "' '"), ("/ü", "'ü'")],
 )
 def test_path_patterns_aws_rejects(pattern, fragment):
-    assert fragment in path_pattern_problem(pattern)
+    problem = path_pattern_problem(pattern)
+    assert problem.value == pattern
+    assert fragment in problem.issue

@@ -7,7 +7,7 @@ import re
 import pytest
 from mock_harness import REPO
 
-from components.limits import FARGATE_SIZES
+from components.rulebook import FARGATE_SIZES
 from infra import spec as spec_module
 from infra.spec import parse_platform
 
@@ -54,6 +54,7 @@ DEFAULTS = {
     "services[i].sensitive": lambda s: s.services[0].sensitive,
     "services[i].healthCheckPath": lambda s: s.services[0].health_check_path,
     "services[i].calls": lambda s: list(s.services[0].calls),
+    "services[i].waitForSteadyState": lambda s: s.services[0].wait_for_steady_state,
     "serviceConnect.enabled": lambda s: s.service_connect.enabled,
     "serviceConnect.namespace": lambda s: s.service_connect.namespace,
 }
