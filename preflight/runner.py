@@ -11,6 +11,7 @@ from typing import Any
 
 from google.protobuf import json_format
 
+from . import deploy_checks
 from .analyzer import PolicyPackProcess
 from .engine import run_program
 from .errors import PreflightError
@@ -120,7 +121,10 @@ def run(
         mode=mode,
         pack=f"{pack.name}@{pack.version}",
         # Registration order depends on the SDK's scheduling; sorted output makes two runs diff cleanly.
-        resources=sorted(Resource(r.urn, r.type, r.name, r.parent, position(r.position)) for r in registrations),
+        resources=sorted(
+            Resource(r.urn, r.type, r.name, r.parent, position(r.position), tuple(sorted(set(r.dependencies))))
+            for r in registrations
+        ),
         violations=sorted(Violation(f.policy, f.level, f.urn, f.message) for f in findings if f.level),
         not_applicable=per_resource.not_applicable + whole_stack.not_applicable,
         diagnostics=program_run.diagnostics + [f.message for f in findings if not f.level],
@@ -130,4 +134,5 @@ def run(
         inputs={r.urn: json_format.MessageToDict(r.inputs) for r in registrations},
         links={r.urn: r.property_dependencies for r in registrations if r.property_dependencies},
         region=project.region,
+        deploy_findings=deploy_checks.check(registrations),
     )

@@ -264,6 +264,7 @@ def test_cli_json_follows_the_contract_and_exits_1_on_a_mandatory_violation():
         "timings",
         "resources",
         "violations",
+        "deployFindings",
         "notApplicable",
         "diagnostics",
     }
@@ -273,7 +274,7 @@ def test_cli_json_follows_the_contract_and_exits_1_on_a_mandatory_violation():
     assert document["counts"]["resources"] == len(document["resources"])
     assert {"program", "analyze", "analyze_stack"} <= set(document["timings"])
     assert {tuple(sorted(r)) for r in document["resources"]} == {
-        ("inputsHash", "name", "parent", "position", "type", "urn")
+        ("dependencies", "inputsHash", "name", "parent", "position", "type", "urn")
     }
     assert document["violations"][0]["level"] == "mandatory"
     assert set(document["violations"][0]) == {"policy", "level", "urn", "message"}

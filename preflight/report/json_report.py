@@ -25,6 +25,7 @@ def to_json(report: Report, extra: dict[str, Any] | None = None) -> dict[str, An
         "timings": {key: round(value, 3) for key, value in report.timings.items()},
         "resources": [{**asdict(r), "inputsHash": inputs_hash(report.inputs.get(r.urn))} for r in report.resources],
         "violations": [asdict(v) for v in report.violations],
+        "deployFindings": [asdict(f) for f in report.deploy_findings],
         "notApplicable": [{"policy": p, "reason": r} for p, r in report.not_applicable],
         "diagnostics": list(report.diagnostics),
     }

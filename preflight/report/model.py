@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..deploy_checks.findings import DeployFinding
+
 LEVEL_ORDER = ("mandatory", "remediate", "advisory")
 
 
@@ -15,6 +17,7 @@ class Resource:
     name: str
     parent: str
     position: str = ""  # "file:line" of the program line that declared it, relative to the repository; "" unknown
+    dependencies: tuple[str, ...] = ()  # URNs it depends on (depends_on and every input's source), as the engine got
 
 
 @dataclass(frozen=True, order=True)
@@ -49,6 +52,8 @@ class Report:
     inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     region: str = "us-east-1"
+    # Inputs AWS or the provider would reject at `pulumi up` (preflight/deploy_checks): each fails the run.
+    deploy_findings: list[DeployFinding] = field(default_factory=list)
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -56,7 +61,7 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.mandatory else 0
+        return 1 if self.mandatory or self.deploy_findings else 0
 
     @property
     def pack_name(self) -> str:
@@ -72,6 +77,7 @@ class Report:
             resources=len(self.resources),
             notApplicable=len(self.not_applicable),
             diagnostics=len(self.diagnostics),
+            deployChecks=len(self.deploy_findings),
         )
         return counts
 

@@ -5,9 +5,22 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from ..deploy_checks.findings import CHECKS
 from .model import Report, Violation, split_position
 
+_DEPLOY_CHECKS = {
+    "length": "a name, description or tag is longer or shorter than the API allows",
+    "pattern": "a value has characters or a form the API rejects",
+    "enum": "a value is not one the API accepts",
+    "range": "a number is outside the range the API accepts",
+    "autoname": "the name pulumi-aws derives from the resource name cannot fit",
+    "collision": "two resources claim what AWS allows only once",
+}
 _SARIF_LEVEL = {"mandatory": "error", "remediate": "error", "advisory": "warning"}
+
+
+def _deploy_rule_order(rule: str) -> int:
+    return CHECKS.index(rule.removeprefix("deploy-check/"))
 
 
 def fingerprint(violation: Violation) -> str:
@@ -30,6 +43,16 @@ def to_sarif(report: Report) -> dict[str, Any]:
             "fullDescription": {"text": report.policy_descriptions.get(policy, policy)},
         }
         for policy in policies
+    ]
+    deploy_rules = sorted({f"deploy-check/{f.check}" for f in report.deploy_findings}, key=_deploy_rule_order)
+    rules += [
+        {
+            "id": rule,
+            "name": rule,
+            "shortDescription": {"text": f"An input AWS or the provider would reject at pulumi up ({rule[13:]})"},
+            "fullDescription": {"text": "preflight deploy check: " + _DEPLOY_CHECKS[rule[13:]]},
+        }
+        for rule in deploy_rules
     ]
     results = []
     for violation in report.violations:
@@ -64,6 +87,30 @@ def to_sarif(report: Report) -> dict[str, Any]:
         if related:
             result["relatedLocations"] = related
         results.append(result)
+    for finding in report.deploy_findings:
+        resource = resources.get(finding.urn)
+        declared = split_position(resource.position) if resource else None
+        location = _physical(*(declared or (report.source_file, 1)))
+        location["logicalLocations"] = [{"name": finding.name, "fullyQualifiedName": finding.urn, "kind": "resource"}]
+        rule = f"deploy-check/{finding.check}"
+        identity = f"{rule}\0{finding.urn}\0{finding.input}"
+        results.append(
+            {
+                "ruleId": rule,
+                "ruleIndex": len(policies) + deploy_rules.index(rule),
+                "level": "error",
+                "message": {"text": f"{finding.message} (source: {finding.source})"},
+                "locations": [location],
+                "partialFingerprints": {"preflightFinding/v1": hashlib.sha256(identity.encode()).hexdigest()},
+                "properties": {
+                    "urn": finding.urn,
+                    "input": finding.input,
+                    "value": finding.value,
+                    "constraint": finding.constraint,
+                    "source": finding.source,
+                },
+            }
+        )
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

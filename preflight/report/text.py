@@ -14,6 +14,7 @@ def summary(report: Report) -> str:
     return (
         f"{verdict}: {len(report.resources)} resources, {counts['mandatory']} mandatory, "
         f"{counts['advisory']} advisory, {counts['remediate']} remediate violations, "
+        f"{counts['deployChecks']} deploy-check findings, "
         f"{len(report.not_applicable)} not applicable, {len(report.diagnostics)} diagnostics "
         f"({report.mode} mode, {seconds:.1f} s)"
     )
@@ -44,6 +45,13 @@ def render_text(report: Report) -> str:
                 at = f" [{position}]" if position else ""
                 message = item.message.replace("\n", "\n      ")
                 lines.append(f"    - {where}{at}: {message}")
+    if report.deploy_findings:
+        lines += ["", f"Deploy check findings ({len(report.deploy_findings)}): inputs AWS would reject at `pulumi up`"]
+        for finding in report.deploy_findings:
+            position = report.where(finding.urn)
+            at = f" [{position}]" if position else ""
+            lines.append(f"  - {finding.name} ({finding.type}){at}: {finding.message}")
+            lines.append(f"    source: {finding.source}")
     if report.not_applicable:
         lines += ["", f"Not applicable ({len(report.not_applicable)})"]
         lines += [f"  {policy}: {reason}" for policy, reason in sorted(set(report.not_applicable))]
@@ -66,10 +74,12 @@ def _tree_lines(report: Report) -> list[str]:
     flagged: dict[str, list[str]] = defaultdict(list)
     for violation in report.violations:
         flagged[violation.urn].append(violation.level)
+    for finding in report.deploy_findings:
+        flagged[finding.urn].append("deploy")
     lines = []
 
     def walk(resource: Resource, depth: int) -> None:
-        marks = sorted(set(flagged.get(resource.urn, [])), key=LEVEL_ORDER.index)
+        marks = sorted(set(flagged.get(resource.urn, [])), key=(*LEVEL_ORDER, "deploy").index)
         mark = f"  [{', '.join(marks)}]" if marks else ""
         lines.append(f"{'  ' * depth}{resource.name} ({resource.type}){mark}")
         for child in children.get(resource.urn, []):
