@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from .errors import PreflightError
 from .policy_config import load_policy_config
 from .report import FORMATS, render, summary
 from .runner import DEFAULT_POLICY_PACK, DEFAULT_PROGRAM, MODES, run
+from .stack_references import load_stack_outputs
 
 EXIT_FAILED = 2
 
@@ -51,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="a stack tag the pack sees, as the Pulumi service would send it (repeatable)",
     )
+    parser.add_argument(
+        "--stack-outputs",
+        type=Path,
+        metavar="FILE",
+        help="JSON object of stack name to outputs, for the stacks the program reads with StackReference "
+        "(others' outputs are unknown, as preflight has no backend to read them from)",
+    )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
@@ -68,6 +77,21 @@ def _stack_tags(pairs: list[str]) -> dict[str, str]:
     return tags
 
 
+def _check_output(path: Path | None) -> None:
+    """Fail before the program runs if the report could not be written."""
+    if path is None:
+        return
+    if path.is_dir():
+        reason = "Is a directory"
+    elif not path.parent.is_dir():
+        reason = "No such file or directory"
+    elif not os.access(path if path.exists() else path.parent, os.W_OK):
+        reason = "Permission denied"
+    else:
+        return
+    raise PreflightError(f"--output {path}: cannot write it ({reason})")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
 
@@ -76,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"preflight: {message}", file=sys.stderr, flush=True)
 
     try:
+        _check_output(args.output)
         report = run(
             args.program,
             args.stack,
@@ -83,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             policy_pack=args.policy_pack,
             policy_config=load_policy_config(args.policy_config),
             stack_tags=_stack_tags(args.stack_tag),
+            stack_outputs=load_stack_outputs(args.stack_outputs),
             progress=progress,
         )
     except PreflightError as exc:

@@ -15,13 +15,15 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pulumi
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import mocks, settings
 from pulumi.runtime import resource as sdk_resource
 from pulumi.runtime.config import set_all_config
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.rpc import UNKNOWN
 from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _sync_await
 
@@ -30,8 +32,15 @@ from .fakes import FakeAws
 from .positions import position_of, program_stack_trace
 from .project import Project
 from .registration import STACK_TYPE, Registration
+from .stack_references import STACK_REFERENCE_TYPE, stack_reference_state
 
 T = TypeVar("T")
+# A resource reference as the SDK serializes it when the monitor supports them (as Pulumi's mock monitor does):
+# {SIG_KEY: RESOURCE_SIG, "urn": ..., "id": ...} (pulumi/pulumi sdk/go/common/resource/properties.go).
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+_RESOURCE_SIG_BYTES = RESOURCE_SIG.encode()
+_UNKNOWN_BYTES = UNKNOWN.encode()
 _PROGRAM_LOG = logging.getLogger("preflight.program")
 _PROGRAM_LOG.propagate = False
 
@@ -42,13 +51,56 @@ class ProgramRun:
     diagnostics: list[str] = field(default_factory=list)
 
 
+def _reference_value(reference: struct_pb2.Struct) -> str:
+    """What the engine sends an analyzer (or a provider) for a resource reference: it marshals with KeepResources
+    off, so a custom resource becomes its id (unknown while the id is) and a component its URN (pulumi/pulumi
+    sdk/go/common/resource/plugin/rpc.go, MarshalPropertyValue; pkg/resource/plugin/analyzer_plugin.go)."""
+    fields = reference.fields
+    if "id" not in fields:
+        return fields["urn"].string_value
+    resource_id = fields["id"].string_value
+    return resource_id or UNKNOWN  # "" or the unknown sentinel: not created yet
+
+
+def _replace_references(value: struct_pb2.Value) -> None:
+    kind = value.WhichOneof("kind")
+    if kind == "struct_value":
+        fields = value.struct_value.fields
+        if SIG_KEY in fields and fields[SIG_KEY].string_value == RESOURCE_SIG:
+            value.string_value = _reference_value(value.struct_value)
+            return
+        for item in fields.values():
+            _replace_references(item)
+    elif kind == "list_value":
+        for item in value.list_value.values:
+            _replace_references(item)
+
+
+def without_resource_references(properties: struct_pb2.Struct) -> struct_pb2.Struct:
+    """`properties` with every resource reference replaced as the engine does; the same object if it has none."""
+    if _RESOURCE_SIG_BYTES not in properties.SerializeToString():
+        return properties
+    out = struct_pb2.Struct()
+    out.CopyFrom(properties)
+    for value in out.fields.values():
+        _replace_references(value)
+    return out
+
+
 class RecordingMonitor(mocks.MockMonitor):
     """A mock resource monitor that keeps every registration request, in order."""
 
-    def __init__(self, fake: FakeAws, preview: bool, diagnostics: list[str]) -> None:
+    def __init__(
+        self,
+        fake: FakeAws,
+        preview: bool,
+        diagnostics: list[str],
+        stack_outputs: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(fake)
         self.preview = preview
         self.diagnostics = diagnostics
+        self.stack_outputs = stack_outputs or {}
         self.registrations: list[Registration] = []
 
     def _record(self, request, urn: str, *, inputs, outputs, custom: bool, read: bool = False) -> None:
@@ -70,6 +122,11 @@ class RecordingMonitor(mocks.MockMonitor):
         )
 
     def RegisterResource(self, request):
+        properties = without_resource_references(request.object)
+        if properties is not request.object:
+            # The mocks would rebuild each referenced resource (in a loop that never runs); the engine and its
+            # providers see the id or URN instead.
+            request = _with_object(request, properties)
         response = super().RegisterResource(request)
         if request.remote:
             self.diagnostics.append(
@@ -86,14 +143,56 @@ class RecordingMonitor(mocks.MockMonitor):
             outputs.update(planned)
         elif request.type == STACK_TYPE or self.preview:
             outputs = request.object
+        elif _UNKNOWN_BYTES in request.object.SerializeToString():
+            # An update with an input still unknown (from a stack reference preflight can't read): the mocks saw it
+            # as None and dropped it; the output echoes the input, so it stays unknown.
+            outputs = _with_unknown_inputs(response.object, request.object)
         self._record(request, response.urn, inputs=request.object, outputs=outputs, custom=request.custom)
         return response
 
     def ReadResource(self, request):
-        response = super().ReadResource(request)
-        state = response.properties
+        if request.type == STACK_REFERENCE_TYPE:
+            response, state = self._read_stack_reference(request)
+        else:
+            response = super().ReadResource(request)
+            state = without_resource_references(response.properties)
         self._record(request, response.urn, inputs=state, outputs=state, custom=True, read=True)
         return response
+
+    def _read_stack_reference(self, request) -> tuple[Any, struct_pb2.Struct]:
+        """The engine reads another stack's outputs from the backend; offline they come from --stack-outputs, or
+        are unknown: the response says so (`unknown`), which the SDK honours in an update too."""
+        stack = request.properties.fields["name"].string_value
+        state = struct_pb2.Struct()
+        state.update(stack_reference_state(stack, self.stack_outputs))
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if stack in self.stack_outputs:
+            return resource_pb2.ReadResourceResponse(urn=urn, properties=state, id=stack), state
+        message = (
+            f"stack reference {stack}: its outputs are unknown offline; give them with --stack-outputs FILE "
+            "(a JSON object of stack name to outputs)"
+        )
+        if message not in self.diagnostics:
+            self.diagnostics.append(message)
+        properties = struct_pb2.Struct()
+        properties.update({"name": stack})
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=properties, id=stack, unknown=True), state
+
+
+def _with_unknown_inputs(outputs: struct_pb2.Struct, inputs: struct_pb2.Struct) -> struct_pb2.Struct:
+    merged = struct_pb2.Struct()
+    merged.CopyFrom(outputs)
+    for key, value in inputs.fields.items():
+        if _UNKNOWN_BYTES in value.SerializeToString():
+            merged.fields[key].CopyFrom(value)
+    return merged
+
+
+def _with_object(request: Any, properties: struct_pb2.Struct) -> Any:
+    copy = type(request)()
+    copy.CopyFrom(request)
+    copy.object.CopyFrom(properties)
+    return copy
 
 
 class _CollectingHandler(logging.Handler):
@@ -114,27 +213,57 @@ class ProgramLoggedError(Exception):
     """The program logged an error: the real CLI fails the preview or update, and so does preflight."""
 
 
-def _program_location(exc: BaseException, project_dir: Path) -> str:
-    """file:line of the innermost frame that belongs to the program (not to the SDK or preflight)."""
-    location = ""
-    for frame in traceback.extract_tb(exc.__traceback__):
-        path = Path(frame.filename).resolve()
-        if _is_program_file(path, project_dir):
-            location = f"{path.relative_to(project_dir)}:{frame.lineno}"
-    return location
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    """The exception, then what caused it. The SDK re-raises a failed RPC with itself as its cause, so the cause it
+    wrapped survives only as `__context__`: both links are followed, each exception once."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        cause = current.__cause__ if current.__cause__ is not current else None
+        current = cause or current.__context__
+    return chain
+
+
+def _origin(chain: list[BaseException]) -> BaseException:
+    """The error to show: descend while an exception only wraps its cause, repeating its text (as the SDK's "While
+    processing resource ... has risen: <cause>" does); an exception with a message of its own stops the descent."""
+    origin = chain[0]
+    for cause in chain[1:]:
+        if str(cause) not in str(origin):
+            break
+        origin = cause
+    return origin
+
+
+def _program_location(chain: list[BaseException], project_dir: Path) -> str:
+    """file:line of the innermost frame that belongs to the program (not to the SDK or preflight), in the first
+    exception of the chain that has one (an error in an `apply` callback has it only in the error it caused)."""
+    for link in chain:
+        location = ""
+        for frame in traceback.extract_tb(link.__traceback__):
+            path = Path(frame.filename).resolve()
+            if _is_program_file(path, project_dir):
+                location = f"{path.relative_to(project_dir)}:{frame.lineno}"
+        if location:
+            return location
+    return ""
 
 
 def _program_failure(exc: BaseException, project: Project) -> PreflightError:
     detail = "".join(traceback.format_exception(exc))
     if isinstance(exc, pulumi.RunError):  # the SDK's "user error": shown without a traceback by the real CLI
-        return PreflightError(f"program failed: {exc}", detail=detail)
+        return PreflightError(f"program failed: {' '.join(str(exc).split())}", detail=detail)
     if isinstance(exc, ProgramLoggedError):
         return PreflightError(f"program logged an error: {exc}", detail=detail)
     if isinstance(exc, SystemExit):
         return PreflightError(f"program exited with status {exc.code}", detail=detail)
-    where = _program_location(exc, project.directory)
+    chain = _exception_chain(exc)
+    origin = _origin(chain)
+    where = _program_location([origin, *chain], project.directory)
     suffix = f" (at {where})" if where else ""
-    return PreflightError(f"program failed: {type(exc).__name__}: {exc}{suffix}", detail=detail)
+    text = " ".join(str(origin).split())  # one line
+    return PreflightError(f"program failed: {type(origin).__name__}: {text}{suffix}", detail=detail)
 
 
 def _is_program_file(path: Path, project_dir: Path) -> bool:
@@ -187,11 +316,14 @@ class Recorder:
         preview: bool,
         config: dict[str, str] | None = None,
         secret_keys: list[str] | None = None,
+        stack_outputs: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.diagnostics: list[str] = []
         self.invokes: list[str] = []  # every invoke token the code called, in order
         self.fake = FakeAws(region=region, preview=preview, on_invoke=self._on_invoke)
-        self.monitor = RecordingMonitor(self.fake, preview=preview, diagnostics=self.diagnostics)
+        self.monitor = RecordingMonitor(
+            self.fake, preview=preview, diagnostics=self.diagnostics, stack_outputs=stack_outputs
+        )
         self.project, self.stack, self.preview = project, stack, preview
         self.config, self.secret_keys = dict(config or {}), list(secret_keys or [])
 
@@ -231,8 +363,13 @@ class Recorder:
         return result
 
 
-def run_program(project: Project, stack: str, preview: bool) -> ProgramRun:
-    """Run a project's program as `pulumi preview` (or `up`) would, from its `main`, and record it."""
+def run_program(
+    project: Project, stack: str, preview: bool, stack_outputs: dict[str, dict[str, Any]] | None = None
+) -> ProgramRun:
+    """Run a project's program as `pulumi preview` (or `up`) would, from its `main`, and record it.
+
+    `stack_outputs` gives the outputs of the stacks the program reads with `StackReference`.
+    """
     recorder = Recorder(
         project=project.name,
         stack=stack,
@@ -240,6 +377,7 @@ def run_program(project: Project, stack: str, preview: bool) -> ProgramRun:
         preview=preview,
         config=project.config.values,
         secret_keys=project.config.secret_keys,
+        stack_outputs=stack_outputs,
     )
     entry = project.main / "__main__.py" if project.main.is_dir() else project.main
     saved_path, saved_cwd, saved_modules = list(sys.path), os.getcwd(), set(sys.modules)

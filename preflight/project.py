@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import PreflightError
+from .regions import resolve_region
 
 SECRET_PLACEHOLDER = "[secret]"
 
@@ -28,10 +29,7 @@ class Project:
     main: Path  # a file or a directory holding __main__.py
     stack_file: Path
     config: StackConfig
-
-    @property
-    def region(self) -> str:
-        return str(self.config.raw.get("aws:region") or "us-east-1")
+    region: str  # from aws:region, else AWS_REGION / AWS_DEFAULT_REGION, as the AWS provider reads it
 
 
 def _read_yaml(path: Path, what: str) -> Any:
@@ -40,7 +38,17 @@ def _read_yaml(path: Path, what: str) -> Any:
     except FileNotFoundError:
         raise PreflightError(f"{what} not found: {path}") from None
     except yaml.YAMLError as exc:
-        raise PreflightError(f"{what} {path} is not valid YAML: {exc}") from None
+        raise PreflightError(f"{what} {path} is not valid YAML: {_yaml_problem(exc)}") from None
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: where (line and column, 1-based) and what the parser found."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    started = f" ({context} at line {context_mark.line + 1})" if context and context_mark is not None else ""
+    return f"{where}{problem}{started}"
 
 
 def _strip_secrets(value: Any) -> tuple[Any, bool]:
@@ -137,4 +145,12 @@ def load_project(program: Path, stack: str, overlay: dict[str, Any] | None = Non
         raise PreflightError(f"{stack_file}: `config` must be a mapping of keys to values")
     project_config = _project_config(manifest.get("config") or {}, directory / "Pulumi.yaml")
     config = load_config({**project_config, **raw_config}, str(manifest["name"]), overlay)
-    return Project(directory=directory, name=str(manifest["name"]), main=main, stack_file=stack_file, config=config)
+    region = resolve_region(config.raw, where=stack_file.name)
+    return Project(
+        directory=directory,
+        name=str(manifest["name"]),
+        main=main,
+        stack_file=stack_file,
+        config=config,
+        region=region,
+    )

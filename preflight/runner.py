@@ -15,6 +15,7 @@ from . import deploy_checks
 from .analyzer import PolicyPackProcess
 from .engine import run_program
 from .errors import PreflightError
+from .policy_config import resolve_policy_config
 from .project import load_project
 from .report import Report, Resource, Violation
 
@@ -55,13 +56,15 @@ def run(
     policy_config: dict[str, Any] | None = None,
     config: dict[str, Any] | None = None,
     stack_tags: dict[str, str] | None = None,
+    stack_outputs: dict[str, dict[str, Any]] | None = None,
     progress: Callable[[str], None] = _quiet,
 ) -> Report:
     """Run `program` (a directory with Pulumi.yaml) for `stack` under mocks and analyze it with a policy pack.
 
     `pack` reuses a running pack process; otherwise one is started from `policy_pack` and closed afterwards.
     `config` overlays the stack file's config (keys as in the stack file); `stack_tags` are the tags the Pulumi
-    service would hand the pack for this stack. Raises PreflightError (exit code 2).
+    service would hand the pack for this stack; `stack_outputs` are the outputs of stacks the program
+    reads with `StackReference` (stack name -> outputs; others are unknown). Raises PreflightError (exit code 2).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
@@ -74,10 +77,15 @@ def run(
     timings: dict[str, float] = {}
     try:
         pack.spawn()  # the pack boots while the program runs
+        if policy_config:
+            # A bad config must fail before the program runs: ask the pack for its policies and check the config
+            # against them first (with a config, the pack's start no longer overlaps the program).
+            pack.connect()
+            resolve_policy_config(pack.name, pack.policies, policy_config)
         progress(f"running program {project.name} ({stack}, {mode} mode)")
         began = time.perf_counter()
         with contextlib.redirect_stdout(sys.stderr):  # the program's prints must not corrupt JSON on stdout
-            program_run = run_program(project, stack, preview=(mode == "preview"))
+            program_run = run_program(project, stack, preview=(mode == "preview"), stack_outputs=stack_outputs)
         timings["program"] = time.perf_counter() - began
 
         began = time.perf_counter()

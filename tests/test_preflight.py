@@ -383,3 +383,194 @@ def test_cli_verbose_shows_the_traceback():
     result = _cli("--program", str(RAISES), "--policy-pack", str(PROBE_PACK), "--verbose")
     assert result.returncode == 2
     assert "Traceback" in result.stderr
+
+
+# ---- what the engine runs: resource references, stack references, errors, failing fast -------------------------
+RESOURCE_REFS = FIXTURES / "programs" / "resource_refs"
+STACK_REFS = FIXTURES / "programs" / "stack_refs"
+APPLY_ERROR = FIXTURES / "programs" / "apply_error"
+MODES = ("preview", "update")
+
+
+def _inputs(registration) -> dict:
+    return json_format.MessageToDict(registration.inputs)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_resource_passed_as_an_input_reaches_the_pack_as_its_id_or_its_urn(probe, mode):
+    """The engine marshals resource references for analyzers without KeepResources: a custom resource becomes its
+    id (unknown until created), a component its URN."""
+    regs = _by_name(run_program(load_project(RESOURCE_REFS, "dev"), "dev", preview=(mode == "preview")).registrations)
+    vpc_id = UNKNOWN if mode == "preview" else json_format.MessageToDict(regs["main"].outputs)["id"]
+    subnet_id = UNKNOWN if mode == "preview" else json_format.MessageToDict(regs["app-a"].outputs)["id"]
+    assert _inputs(regs["app-a"])["vpcId"] == vpc_id
+    assert _inputs(regs["app"])["vpcId"] == vpc_id
+    assert _inputs(regs["app-a"])["tags"] == {"owner": regs["platform"].urn}  # a component: its URN
+    assert _inputs(regs["web"])["networkConfiguration"]["subnets"] == [subnet_id]
+    assert regs["app-a"].property_dependencies["vpcId"] == [regs["main"].urn]
+    if mode == "update":
+        assert vpc_id.startswith("vpc-0") and subnet_id.startswith("subnet-0")
+        assert _inputs(regs["web"])["cluster"] == json_format.MessageToDict(regs["cluster"].outputs)["arn"]
+
+    report = run(RESOURCE_REFS, "dev", mode, pack=probe)  # no "Unrecognized signature" from the pack
+    assert report.violations == []
+    cant_run = [d for d in report.diagnostics if d.startswith("can't run policy 'probe-vpc-ids-known'")]
+    assert bool(cant_run) == (mode == "preview")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_stack_reference_outputs_are_unknown_unless_supplied(probe, mode):
+    regs = _by_name(run_program(load_project(STACK_REFS, "dev"), "dev", preview=(mode == "preview")).registrations)
+    reference = regs["acme/network/prod"]
+    assert reference.read and reference.type == "pulumi:pulumi:StackReference"
+    assert json_format.MessageToDict(reference.outputs)["outputs"] == UNKNOWN
+    assert _inputs(regs["app-a"])["vpcId"] == UNKNOWN
+    assert _inputs(regs["web"])["networkConfiguration"]["subnets"] == UNKNOWN
+
+    report = run(STACK_REFS, "dev", mode, pack=probe)
+    assert report.diagnostics[0].startswith("stack reference acme/network/prod: its outputs are unknown offline")
+    assert [d for d in report.diagnostics if d.startswith("can't run policy 'probe-vpc-ids-known'")]
+    assert report.violations == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_stack_reference_outputs_come_from_stack_outputs(probe, mode):
+    outputs = {"acme/network/prod": {"vpcId": "not-a-vpc", "privateSubnetIds": ["subnet-1", "subnet-2", "subnet-3"]}}
+    project = load_project(STACK_REFS, "dev")
+    regs = _by_name(run_program(project, "dev", preview=(mode == "preview"), stack_outputs=outputs).registrations)
+    assert _inputs(regs["app-a"])["vpcId"] == "not-a-vpc"
+    assert _inputs(regs["web"])["networkConfiguration"]["subnets"] == ["subnet-1", "subnet-2"]  # the program's apply
+
+    report = run(STACK_REFS, "dev", mode, pack=probe, stack_outputs=outputs)
+    assert [(v.policy, v.message) for v in report.violations] == [
+        ("probe-vpc-ids-known", "subnet app-a has vpcId not-a-vpc")
+    ]
+    assert not [d for d in report.diagnostics if "stack reference" in d]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_error_in_an_apply_callback_is_one_line_naming_the_users_file_and_line(mode):
+    with pytest.raises(PreflightError) as caught:
+        run_program(load_project(APPLY_ERROR, "dev"), "dev", preview=(mode == "preview"))
+    assert caught.value.message == (
+        "program failed: ValueError: '10.40.0.0/33' does not appear to be an IPv4 or IPv6 network (at __main__.py:10)"
+    )
+
+
+def _copy_program(source: Path, tmp_path: Path, stack_file: str) -> Path:
+    program = tmp_path / source.name
+    program.mkdir()
+    for path in source.iterdir():
+        if path.is_file() and not path.name.startswith("Pulumi."):
+            (program / path.name).write_text(path.read_text())
+    (program / "Pulumi.yaml").write_text((source / "Pulumi.yaml").read_text())
+    (program / "Pulumi.dev.yaml").write_text(stack_file)
+    return program
+
+
+def test_broken_stack_yaml_is_one_line_with_its_position(tmp_path):
+    program = _copy_program(PLAIN_VPC, tmp_path, "config:\n  aws:region: eu-west-1\n  plain-vpc:tags: [a, b\n")
+    with pytest.raises(PreflightError) as caught:
+        load_project(program, "dev")
+    assert caught.value.message == (
+        f"stack file {program / 'Pulumi.dev.yaml'} is not valid YAML: line 4, column 1: expected ',' or ']', "
+        "but got '<stream end>' (while parsing a flow sequence at line 3)"
+    )
+
+
+def test_an_unknown_region_is_named_and_fails_unless_validation_is_skipped(tmp_path):
+    program = _copy_program(PLAIN_VPC, tmp_path, "config:\n  aws:region: eu-west-9\n")
+    with pytest.raises(PreflightError) as caught:
+        load_project(program, "dev")
+    assert caught.value.message.startswith(
+        "aws:region in Pulumi.dev.yaml: 'eu-west-9' is not an AWS region; allowed: af-south-1, "
+    )
+    assert "eu-west-1, eu-west-2, eu-west-3" in caught.value.message
+    skipped = load_project(program, "dev", overlay={"aws:skipRegionValidation": True})
+    assert skipped.region == "eu-west-9"
+
+
+def test_region_table_is_used_without_botocore_and_botocore_adds_newer_regions(monkeypatch):
+    from preflight import regions
+
+    monkeypatch.setattr(regions, "botocore_regions", frozenset)
+    assert regions.is_region("ap-southeast-7") and not regions.is_region("xx-new-1")
+    monkeypatch.setattr(regions, "botocore_regions", lambda: frozenset({"xx-new-1"}))
+    assert regions.is_region("xx-new-1")
+
+
+def test_region_table_matches_botocore_when_installed():
+    from preflight import regions
+
+    pytest.importorskip("botocore", reason="botocore is not a requirement; the pinned table stands in for it")
+    assert regions.botocore_regions() >= regions.KNOWN_REGIONS
+
+
+def test_a_missing_region_comes_from_the_environment_like_the_provider_else_fails(tmp_path, monkeypatch):
+    program = _copy_program(PLAIN_VPC, tmp_path, "config: {}\n")
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    with pytest.raises(PreflightError) as caught:
+        load_project(program, "dev")
+    assert caught.value.message.startswith(
+        "aws:region is not set in Pulumi.dev.yaml, nor AWS_REGION or AWS_DEFAULT_REGION in the environment"
+    )
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-north-1")
+    assert load_project(program, "dev").region == "eu-north-1"
+    monkeypatch.setenv("AWS_REGION", "ap-south-1")  # the provider reads AWS_REGION first
+    assert load_project(program, "dev").region == "ap-south-1"
+    monkeypatch.setenv("AWS_REGION", "nowhere-1")
+    with pytest.raises(PreflightError, match=r"^AWS_REGION in the environment: 'nowhere-1' is not an AWS region"):
+        load_project(program, "dev")
+
+
+def test_a_bad_policy_config_fails_before_the_program_runs(probe):
+    # The program raises; the config error comes first.
+    with pytest.raises(PreflightError) as caught:
+        run(RAISES, "dev", "preview", pack=probe, policy_config={"no-such-policy": "mandatory"})
+    assert caught.value.message.startswith("--policy-config no-such-policy: no such policy in pack preflight-probe")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--output", "/no/such/dir/report.json"],
+            "preflight: error: --output /no/such/dir/report.json: cannot write it (No such file or directory)",
+        ),
+        (["--output", "/"], "preflight: error: --output /: cannot write it (Is a directory)"),
+        (
+            ["--stack-outputs", "/no/such/outputs.json"],
+            "preflight: error: --stack-outputs /no/such/outputs.json: cannot read it (No such file or directory)",
+        ),
+    ],
+    ids=["output-dir-missing", "output-is-a-directory", "stack-outputs-missing"],
+)
+def test_cli_bad_output_or_stack_outputs_fail_before_the_program_runs(args, message):
+    result = _cli("--program", str(RAISES), "--policy-pack", str(PROBE_PACK), *args)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [message]
+
+
+def test_cli_stack_outputs_file_reaches_the_program(tmp_path):
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(json.dumps({"acme/network/prod": {"vpcId": "not-a-vpc", "privateSubnetIds": []}}))
+    result = _cli(
+        "--program",
+        str(STACK_REFS),
+        "--policy-pack",
+        str(PROBE_PACK),
+        "--stack-outputs",
+        str(outputs),
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    assert [v["message"] for v in json.loads(result.stdout)["violations"]] == ["subnet app-a has vpcId not-a-vpc"]
+    outputs.write_text(json.dumps({"acme/network/prod": ["vpc-1"]}))
+    bad = _cli("--program", str(STACK_REFS), "--policy-pack", str(PROBE_PACK), "--stack-outputs", str(outputs))
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == (
+        f"preflight: error: --stack-outputs {outputs}: acme/network/prod: must be an object of output names to values, "
+        "not ['vpc-1']"
+    )
