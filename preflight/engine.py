@@ -351,6 +351,11 @@ class Recorder:
             monitor=self.monitor,
             organization="organization",
         )
+        # The SDK keeps the first failed RPC of a run, and the run's output tasks, to await at the end; a run that
+        # failed must not hand them to the next run in this process.
+        settings._get_rpc_manager().clear()
+        with settings.SETTINGS.lock:
+            settings.SETTINGS.outputs.clear()
         set_all_config(self.config, self.secret_keys)
         try:
             with _cheap_source_positions():

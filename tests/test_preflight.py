@@ -455,6 +455,8 @@ def test_an_error_in_an_apply_callback_is_one_line_naming_the_users_file_and_lin
     assert caught.value.message == (
         "program failed: ValueError: '10.40.0.0/33' does not appear to be an IPv4 or IPv6 network (at __main__.py:10)"
     )
+    # The failed run's error and output tasks stay behind in the SDK; the next run in this process must not see them.
+    assert len(run_program(load_project(PLAIN_VPC, "dev"), "dev", preview=(mode == "preview")).registrations) == 6
 
 
 def _copy_program(source: Path, tmp_path: Path, stack_file: str) -> Path:
