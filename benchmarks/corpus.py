@@ -5,10 +5,10 @@
 DIR is searched for projects (a `Pulumi.yaml` whose runtime is python), for example a local checkout of
 pulumi/examples. Each program is copied to a scratch directory (the corpus stays read-only and nothing of it enters
 this repo) and run by preflight in preview and update mode, each run in its own Python process with a timeout, so one
-crash or hang can't stop the rest. A program without a stack file gets an empty stack `corpus`, as after
-`pulumi stack init corpus`, and every program gets `aws:region` us-east-1 unless its stack file sets one (the
-region is a config overlay, and AWS_REGION is set too). A program that imports something not installed here is listed
-as skipped, naming the import.
+crash or hang can't stop the rest. A program without a stack file gets a new stack `corpus` as `pulumi new` would make
+it: its template's config defaults, plus the values its README says to set (benchmarks/corpus_config.yaml, or
+--config). Every program gets `aws:region` us-east-1 unless its stack sets one (a config overlay; AWS_REGION is set
+too). A program that imports something not installed here is listed as skipped, naming the import.
 
 The Markdown table (or JSON with --json) goes to stdout; progress goes to stderr.
 """
@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 MODES = ("preview", "update")
 DEFAULT_REGION = "us-east-1"
 CORPUS_STACK = "corpus"
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "corpus_config.yaml"
 _SKIP_DIRS = {".git", "node_modules", "venv", ".venv", "__pycache__", ".pulumi"}
 
 # Runs in the child process: one preflight run; its result as JSON in the file named by argv[1].
@@ -72,6 +73,7 @@ class Program:
     directory: Path
     name: str
     missing: list[str] = field(default_factory=list)  # imports not installed here
+    template_config: dict = field(default_factory=dict)  # `pulumi new` defaults from Pulumi.yaml
 
 
 @dataclass
@@ -117,6 +119,7 @@ def discover(root: Path, match: str | None = None) -> list[Program]:
             continue
         program = Program(relative, directory, str(manifest.get("name", relative)))
         program.missing = missing_imports(directory, manifest)
+        program.template_config = template_defaults(manifest)
         programs.append(program)
     return sorted(programs, key=lambda p: p.path)
 
@@ -169,9 +172,18 @@ def missing_imports(directory: Path, manifest: dict) -> list[str]:
     return sorted(missing)
 
 
+def template_defaults(manifest: dict) -> dict:
+    """The config `pulumi new` seeds a stack with: each `template.config` key's default."""
+    template = manifest.get("template")
+    declared = template.get("config") if isinstance(template, dict) else None
+    if not isinstance(declared, dict):
+        return {}
+    return {key: entry["default"] for key, entry in declared.items() if isinstance(entry, dict) and "default" in entry}
+
+
 # ---- running ---------------------------------------------------------------------------------------------------
 def _stack_of(directory: Path) -> tuple[str, dict]:
-    """The stack to run and its config: `dev` or the first stack file, else a new empty stack."""
+    """The stack to run and its config: `dev` or the first stack file; `corpus` and no config if there is none."""
     stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in directory.glob("Pulumi.*.yaml"))
     if not stacks:
         return CORPUS_STACK, {}
@@ -184,7 +196,8 @@ def _stack_of(directory: Path) -> tuple[str, dict]:
     return stack, config if isinstance(config, dict) else {}
 
 
-def run_one(program: Program, mode: str, scratch: Path, timeout: float) -> Run:
+def run_one(program: Program, mode: str, scratch: Path, timeout: float, settings: dict | None = None) -> Run:
+    """Run one program in one mode in a process of its own; `settings` is config a user sets on a new stack."""
     result = Run(program.path, mode)
     if program.missing:
         result.skipped = "missing import: " + ", ".join(program.missing)
@@ -193,7 +206,8 @@ def run_one(program: Program, mode: str, scratch: Path, timeout: float) -> Run:
     shutil.copytree(program.directory, copy, ignore=shutil.ignore_patterns(*_SKIP_DIRS), symlinks=True)
     stack, config = _stack_of(copy)
     if stack == CORPUS_STACK:
-        (copy / f"Pulumi.{CORPUS_STACK}.yaml").write_text("config: {}\n")
+        config = {**program.template_config, **(settings or {})}
+        (copy / f"Pulumi.{CORPUS_STACK}.yaml").write_text(yaml.safe_dump({"config": config}))
     overlay = {} if "aws:region" in config else {"aws:region": DEFAULT_REGION}
     out_file = scratch / f"{mode}-{program.path.replace('/', '__')}.json"
     child = _CHILD.format(repo=str(REPO), program=str(copy), stack=stack, mode=mode, overlay=overlay)
@@ -273,6 +287,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--match", help="only projects whose path under DIR matches this glob, e.g. 'aws-*'")
     parser.add_argument("--mode", choices=MODES, action="append", help="run only this mode (repeatable)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per run (default 180)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="YAML: program path under DIR -> config for its new stack (default: benchmarks/corpus_config.yaml)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON (every run, with error details)")
     parser.add_argument("--output", type=Path, help="write the table or JSON here instead of stdout")
     return parser
@@ -284,13 +304,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: {args.directory}: not a directory", file=sys.stderr)
         return 2
     programs = discover(args.directory.resolve(), args.match)
+    settings = yaml.safe_load(args.config.read_text()) or {} if args.config else {}
     modes = args.mode or list(MODES)
     total = len(programs) * len(modes)
     print(f"corpus: {len(programs)} Python programs under {args.directory}, {total} runs", file=sys.stderr)
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="preflight-corpus-") as scratch:
         for index, (program, mode) in enumerate(((p, m) for p in programs for m in modes), start=1):
-            run = run_one(program, mode, Path(scratch), args.timeout)
+            run = run_one(program, mode, Path(scratch), args.timeout, settings.get(program.path))
             runs.append(run)
             outcome = run.skipped or f"exit {run.exit} in {run.seconds:.1f} s" + (f": {run.error}" if run.error else "")
             print(f"corpus: [{index}/{total}] {program.path} {mode}: {_cell(outcome, 160)}", file=sys.stderr)

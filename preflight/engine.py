@@ -320,6 +320,7 @@ class Recorder:
     ) -> None:
         self.diagnostics: list[str] = []
         self.invokes: list[str] = []  # every invoke token the code called, in order
+        self.unsimulated: list[str] = []  # the invokes among them that got an empty result, once each
         self.fake = FakeAws(region=region, preview=preview, on_invoke=self._on_invoke)
         self.monitor = RecordingMonitor(
             self.fake, preview=preview, diagnostics=self.diagnostics, stack_outputs=stack_outputs
@@ -333,9 +334,20 @@ class Recorder:
 
     def _on_invoke(self, token: str, simulated: bool) -> None:
         self.invokes.append(token)
-        message = f"invoke {token} is not simulated by preflight; the program got an empty result"
-        if not simulated and message not in self.diagnostics:
-            self.diagnostics.append(message)
+        if not simulated and token not in self.unsimulated:
+            self.unsimulated.append(token)
+            self.diagnostics.append(f"invoke {token} is not simulated by preflight; the program got an empty result")
+
+    def blame_unsimulated(self, error: PreflightError, exc: BaseException) -> PreflightError:
+        """A crash after an unsimulated invoke may be preflight's empty answer, not the program: say which."""
+        if not self.unsimulated or isinstance(exc, pulumi.RunError | ProgramLoggedError):
+            return error  # the program's own message, deliberately raised or logged
+        tokens = ", ".join(self.unsimulated)
+        return PreflightError(
+            f"{error.message}; the program failed after {tokens}, which preflight does not simulate, "
+            "returned an empty result",
+            detail=error.detail,
+        )
 
     def run(self, program: Callable[[], T]) -> T:
         """Run `program` under the mocks and wait for every registration. Its exceptions propagate as they are."""
@@ -391,7 +403,7 @@ def run_program(
     try:
         recorder.run(lambda: runpy.run_path(str(entry), run_name="__main__"))
     except (Exception, SystemExit) as exc:  # every program failure becomes one clear message
-        raise _program_failure(exc, project) from None
+        raise recorder.blame_unsimulated(_program_failure(exc, project), exc) from None
     finally:
         os.chdir(saved_cwd)
         sys.path[:] = saved_path

@@ -95,7 +95,7 @@ def test_availability_zones_follow_the_configured_region():
 def test_common_invokes_are_answered_and_an_unknown_invoke_is_a_diagnostic(probe):
     report = run(LOOKUPS, "dev", "update", pack=probe)
     assert report.diagnostics == [
-        "invoke aws:ec2/getAmi:getAmi is not simulated by preflight; the program got an empty result"
+        "invoke aws:ec2/getInstanceType:getInstanceType is not simulated by preflight; the program got an empty result"
     ]
     project = load_project(LOOKUPS, "dev")
     regs = _by_name(run_program(project, "dev", preview=False).registrations)
