@@ -16,7 +16,7 @@ from components.rulebook import (
     ec2_description_problem,
 )
 from infra.spec import SpecError
-from preflight.fakes import FakeAws
+from preflight.fake_aws import INVOKES
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 SG_RULES = (
@@ -138,8 +138,9 @@ def test_existing_vpc_is_read_once_for_its_dns_attributes():
 
 @pytest.mark.parametrize("attribute", ["enableDnsSupport", "enableDnsHostnames"])
 def test_existing_vpc_with_dns_off_is_one_config_error_and_registers_nothing(monkeypatch, attribute):
-    answer = FakeAws._vpc
-    monkeypatch.setattr(FakeAws, "_vpc", lambda self, args: {**answer(self, args), attribute: False})
+    token = "aws:ec2/getVpc:getVpc"
+    answer = INVOKES[token]
+    monkeypatch.setitem(INVOKES, token, lambda args, account: {**answer(args, account), attribute: False})
     config = platform(network={"source": "existing", "existing": EXISTING})
     with pytest.raises(SpecError) as caught:
         run_program(config, entry=True)
