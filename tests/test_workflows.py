@@ -159,3 +159,54 @@ def test_policy_group_configs_are_valid_and_advisory_blocks_nothing(policy_pack,
     pii_tag = {"fixture:tag": "pii"}
     pii = run(program, "sensitive", "preview", pack=policy_pack, policy_config=policy_config, config=pii_tag)
     assert ("sensitive-tasks-private", mandatory) in {(v.policy, v.level) for v in pii.violations}
+
+
+FAKE_GH = '''#!/usr/bin/env python3
+"""A stand-in for `gh api` over a JSON file of issue comments: list (with --jq's select by marker), POST, PATCH."""
+import json, os, re, sys
+state = os.environ["FAKE_GH_STATE"]
+comments = json.load(open(state))
+args = sys.argv[2:]
+method = args[args.index("--method") + 1] if "--method" in args else "GET"
+path = next(a for a in args if a.startswith("repos/"))
+if method == "GET":
+    marker = re.search(r'startswith\\("([^"]+)"\\)', args[args.index("--jq") + 1]).group(1)
+    print("\\n".join(str(c["id"]) for c in comments if c["body"].startswith(marker)))
+    sys.exit(0)
+body = args[args.index("-f") + 1].removeprefix("body=")
+if method == "POST":
+    assert path.endswith("/issues/7/comments"), path
+    comments.append({"id": 100 + len(comments), "body": body})
+else:
+    comment_id = int(path.rsplit("/", 1)[1])
+    next(c for c in comments if c["id"] == comment_id)["body"] = body
+json.dump(comments, open(state, "w"))
+'''
+
+
+def test_sticky_comment_is_posted_once_then_edited_in_place(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(FAKE_GH)
+    (bin_dir / "gh").chmod(0o755)
+    state = tmp_path / "comments.json"
+    state.write_text(json.dumps([{"id": 1, "body": "LGTM"}]))
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "FAKE_GH_STATE": str(state),
+        "GITHUB_REPOSITORY": "acme/infra",
+        "PR_NUMBER": "7",
+        "GH_TOKEN": "unused",
+    }
+    script = GITHUB / "scripts" / "sticky-comment.sh"
+    for run_number in (1, 2):
+        for stack in ("dev", "prod"):
+            (tmp_path / f"{stack}.md").write_text(f"## preflight {stack}: run {run_number}\n")
+        subprocess.run(["bash", str(script), "dev.md", "prod.md"], cwd=tmp_path, env=env, check=True)
+        comments = json.loads(state.read_text())
+        assert [c["id"] for c in comments] == [1, 101]
+        assert comments[0]["body"] == "LGTM"
+        body = comments[1]["body"]
+        assert body.startswith("<!-- preflight-report -->\n")
+        assert f"## preflight dev: run {run_number}" in body and f"## preflight prod: run {run_number}" in body
+        assert "run 1" not in body or run_number == 1
