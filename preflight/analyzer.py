@@ -7,9 +7,11 @@ The pack is started (see `pack_process`), asked for its info, configured, and se
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +65,58 @@ def _policy_info(policy: Any, initial_config: Any) -> PolicyInfo:
         initial_level=LEVEL_NAMES[initial.enforcementLevel] if has_level else None,
         initial_properties=initial_properties,
     )
+
+
+class AnalyzeAsRegistered:
+    """`Analyze` each resource as the program registers it, as the engine does during a deployment.
+
+    A background thread waits for the pack to start, configures it (`configure`), then sends each registration
+    handed to `add` as it comes, so the pack judges resources in its own process while the program still runs.
+    """
+
+    _END = object()
+
+    def __init__(self, pack: PolicyPackProcess, configure: Callable[[], dict[str, str]]) -> None:
+        self._pack = pack
+        self._configure = configure
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._cancelled = False
+        self._error: BaseException | None = None
+        self._verdict = Verdict([], [])
+        self.levels: dict[str, str] = {}  # each policy's effective level, once configured
+        self.ready_at = 0.0  # perf_counter() when the pack was configured
+        self._thread = threading.Thread(target=self._work, name="preflight-analyze", daemon=True)
+        self._thread.start()
+
+    def add(self, registration: Registration) -> None:
+        self._queue.put(registration)
+
+    def _registrations(self) -> Iterator[Registration]:
+        while (item := self._queue.get()) is not self._END and not self._cancelled:
+            yield item
+
+    def _work(self) -> None:
+        try:
+            self._pack.connect()
+            self.levels = self._configure()
+            self.ready_at = time.perf_counter()
+            self._verdict = self._pack.analyze(self._registrations())
+        except BaseException as exc:  # handed to the caller in `finish`
+            self._error = exc
+
+    def finish(self) -> Verdict:
+        """Wait until every registration added is analyzed; an error of the pack is raised here."""
+        self._queue.put(self._END)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._verdict
+
+    def cancel(self) -> None:
+        """The program failed: stop analyzing, without raising."""
+        self._cancelled = True
+        self._queue.put(self._END)
+        self._thread.join()
 
 
 class PolicyPackProcess:
@@ -188,6 +242,11 @@ class PolicyPackProcess:
 
     def analyze_stack(self, registrations: Iterable[Registration]) -> Verdict:
         """`AnalyzeStack` once with every resource, its parent and (property) dependencies."""
+        return self.start_analyze_stack(registrations)()
+
+    def start_analyze_stack(self, registrations: Iterable[Registration]) -> Callable[[], Verdict]:
+        """Send `AnalyzeStack` and return at once; call the result to wait for the verdict. The pack judges the
+        stack in its own process meanwhile."""
         request = analyzer_pb2.AnalyzeStackRequest()
         for reg in registrations:
             resource = request.resources.add(
@@ -201,9 +260,15 @@ class PolicyPackProcess:
             resource.options.parent = reg.parent
             for key, urns in reg.property_dependencies.items():
                 resource.propertyDependencies[key].urns.extend(urns)
-        findings, not_applicable = [], []
-        self._collect(self._call("AnalyzeStack", request), findings, not_applicable)
-        return Verdict(findings, not_applicable)
+        future = self.stub.AnalyzeStack.future(request)
+
+        def verdict() -> Verdict:
+            findings: list[Finding] = []
+            not_applicable: list[tuple[str, str]] = []
+            self._collect(self._result(future, "AnalyzeStack"), findings, not_applicable)
+            return Verdict(findings, not_applicable)
+
+        return verdict
 
     def _call(self, method: str, request: Any) -> Any:
         return self._result(getattr(self.stub, method).future(request), method)

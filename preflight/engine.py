@@ -96,30 +96,33 @@ class RecordingMonitor(mocks.MockMonitor):
         preview: bool,
         diagnostics: list[str],
         stack_outputs: dict[str, dict[str, Any]] | None = None,
+        on_record: Callable[[Registration], None] | None = None,
     ) -> None:
         super().__init__(fake)
         self.preview = preview
         self.diagnostics = diagnostics
         self.stack_outputs = stack_outputs or {}
+        self.on_record = on_record
         self.registrations: list[Registration] = []
 
     def _record(self, request, urn: str, *, inputs, outputs, custom: bool, read: bool = False) -> None:
         property_dependencies = getattr(request, "propertyDependencies", {})  # a read request has none
-        self.registrations.append(
-            Registration(
-                urn=urn,
-                type=request.type,
-                name=request.name,
-                parent=request.parent,
-                custom=custom,
-                inputs=inputs,
-                outputs=outputs,
-                dependencies=list(request.dependencies),
-                property_dependencies={k: list(v.urns) for k, v in property_dependencies.items()},
-                read=read,
-                position=position_of(request),
-            )
+        registration = Registration(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent,
+            custom=custom,
+            inputs=inputs,
+            outputs=outputs,
+            dependencies=list(request.dependencies),
+            property_dependencies={k: list(v.urns) for k, v in property_dependencies.items()},
+            read=read,
+            position=position_of(request),
         )
+        self.registrations.append(registration)
+        if self.on_record is not None:
+            self.on_record(registration)
 
     def RegisterResource(self, request):
         properties = without_resource_references(request.object)
@@ -317,13 +320,18 @@ class Recorder:
         config: dict[str, str] | None = None,
         secret_keys: list[str] | None = None,
         stack_outputs: dict[str, dict[str, Any]] | None = None,
+        on_record: Callable[[Registration], None] | None = None,
     ) -> None:
         self.diagnostics: list[str] = []
         self.invokes: list[str] = []  # every invoke token the code called, in order
         self.unsimulated: list[str] = []  # the invokes among them that got an empty result, once each
         self.fake = FakeAws(region=region, preview=preview, on_invoke=self._on_invoke)
         self.monitor = RecordingMonitor(
-            self.fake, preview=preview, diagnostics=self.diagnostics, stack_outputs=stack_outputs
+            self.fake,
+            preview=preview,
+            diagnostics=self.diagnostics,
+            stack_outputs=stack_outputs,
+            on_record=on_record,
         )
         self.project, self.stack, self.preview = project, stack, preview
         self.config, self.secret_keys = dict(config or {}), list(secret_keys or [])
@@ -381,11 +389,16 @@ class Recorder:
 
 
 def run_program(
-    project: Project, stack: str, preview: bool, stack_outputs: dict[str, dict[str, Any]] | None = None
+    project: Project,
+    stack: str,
+    preview: bool,
+    stack_outputs: dict[str, dict[str, Any]] | None = None,
+    on_record: Callable[[Registration], None] | None = None,
 ) -> ProgramRun:
     """Run a project's program as `pulumi preview` (or `up`) would, from its `main`, and record it.
 
-    `stack_outputs` gives the outputs of the stacks the program reads with `StackReference`.
+    `stack_outputs` gives the outputs of the stacks the program reads with `StackReference`; `on_record` is called
+    with each registration as it is recorded (from the SDK's worker threads).
     """
     recorder = Recorder(
         project=project.name,
@@ -395,6 +408,7 @@ def run_program(
         config=project.config.values,
         secret_keys=project.config.secret_keys,
         stack_outputs=stack_outputs,
+        on_record=on_record,
     )
     entry = project.main / "__main__.py" if project.main.is_dir() else project.main
     saved_path, saved_cwd, saved_modules = list(sys.path), os.getcwd(), set(sys.modules)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from .errors import PreflightError
+
+if TYPE_CHECKING:
+    import jsonschema
 
 LEVELS = {"advisory": 0, "mandatory": 1, "disabled": 2, "remediate": 3}
 LEVEL_NAMES = {number: name for name, number in LEVELS.items()}
@@ -84,6 +85,25 @@ def _schema_error(policy: str, error: jsonschema.ValidationError) -> PreflightEr
     return PreflightError(f"--policy-config {where}: {error.message}")
 
 
+def _validate(name: str, info: PolicyInfo, properties: dict[str, Any], *, defaults_only: bool) -> None:
+    """Check a policy's properties against its config schema (JSON Schema draft 7, as the CLI does).
+
+    Properties that are only the schema's own defaults need no validator, just the required check; jsonschema (a
+    noticeable import) is loaded only when some config was given.
+    """
+    if defaults_only:
+        missing = [key for key in info.required if key not in properties]
+        if missing:
+            raise PreflightError(f"--policy-config {name}: {missing[0]!r} is a required property")
+        return
+    import jsonschema
+
+    schema = {"type": "object", "properties": info.schema, "required": list(info.required)}
+    error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(properties))
+    if error is not None:
+        raise _schema_error(name, error)
+
+
 def resolve_policy_config(
     pack: str, policies: dict[str, PolicyInfo], user: dict[str, Any]
 ) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -109,9 +129,6 @@ def resolve_policy_config(
                     raise PreflightError(f"--policy-config {name}.{key}: unknown property; allowed: {allowed}")
             level = entry_level or level
             properties.update(entry_properties)
-        schema = {"type": "object", "properties": info.schema, "required": list(info.required)}
-        error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(properties))
-        if error is not None:
-            raise _schema_error(name, error)
+        _validate(name, info, properties, defaults_only=name not in user and not info.initial_properties)
         resolved[name] = (level, properties)
     return resolved

@@ -12,7 +12,7 @@ from typing import Any
 from google.protobuf import json_format
 
 from . import deploy_checks
-from .analyzer import PolicyPackProcess
+from .analyzer import AnalyzeAsRegistered, PolicyPackProcess
 from .engine import run_program
 from .errors import PreflightError
 from .policy_config import resolve_policy_config
@@ -83,30 +83,48 @@ def run(
             pack.connect()
             resolve_policy_config(pack.name, pack.policies, policy_config)
         progress(f"running program {project.name} ({stack}, {mode} mode)")
-        began = time.perf_counter()
-        with contextlib.redirect_stdout(sys.stderr):  # the program's prints must not corrupt JSON on stdout
-            program_run = run_program(project, stack, preview=(mode == "preview"), stack_outputs=stack_outputs)
-        timings["program"] = time.perf_counter() - began
-
-        began = time.perf_counter()
-        pack.connect()
-        timings["pack_start"] = time.perf_counter() - began
-        levels = pack.configure(
-            policy_config,
-            stack=stack,
-            project=project.name,
-            dry_run=(mode == "preview"),
-            config=project.config.values,
-            tags=stack_tags,
+        # Like the engine, analyze each resource as it is registered: the pack starts, is configured and judges
+        # resources in its own process while the program runs.
+        analysis = AnalyzeAsRegistered(
+            pack,
+            lambda: pack.configure(
+                policy_config,
+                stack=stack,
+                project=project.name,
+                dry_run=(mode == "preview"),
+                config=project.config.values,
+                tags=stack_tags,
+            ),
         )
+        began = time.perf_counter()
+        try:
+            with contextlib.redirect_stdout(sys.stderr):  # the program's prints must not corrupt JSON on stdout
+                program_run = run_program(
+                    project,
+                    stack,
+                    preview=(mode == "preview"),
+                    stack_outputs=stack_outputs,
+                    on_record=analysis.add,
+                )
+        except BaseException:
+            if owned:
+                pack.close()  # first, so that a pack still starting doesn't hold up the error
+            analysis.cancel()
+            raise
+        ended = time.perf_counter()
+        timings["program"] = ended - began
+        per_resource = analysis.finish()
         registrations = program_run.registrations
-        progress(f"analyzing {len(registrations)} resources with {pack.name} ({len(levels)} policies)")
-        began = time.perf_counter()
-        per_resource = pack.analyze(registrations)
-        timings["analyze"] = time.perf_counter() - began
-        began = time.perf_counter()
-        whole_stack = pack.analyze_stack(registrations)
-        timings["analyze_stack"] = time.perf_counter() - began
+        finished = time.perf_counter()
+        timings["pack_start"] = max(0.0, analysis.ready_at - ended)  # what the program didn't hide of it
+        timings["analyze"] = finished - max(ended, analysis.ready_at)  # Analyze left after the program
+        progress(f"analyzed {len(registrations)} resources with {pack.name} ({len(analysis.levels)} policies)")
+        whole_stack_verdict = pack.start_analyze_stack(registrations)
+        # The pack judges the whole stack in its own process while this one checks what AWS would reject.
+        deploy_findings = deploy_checks.check(registrations)
+        inputs = {r.urn: json_format.MessageToDict(r.inputs) for r in registrations}
+        whole_stack = whole_stack_verdict()
+        timings["analyze_stack"] = time.perf_counter() - finished
     finally:
         if owned:
             pack.close()
@@ -139,8 +157,8 @@ def run(
         policy_descriptions={name: info.description for name, info in pack.policies.items()},
         timings=timings,
         source_file=source,
-        inputs={r.urn: json_format.MessageToDict(r.inputs) for r in registrations},
+        inputs=inputs,
         links={r.urn: r.property_dependencies for r in registrations if r.property_dependencies},
         region=project.region,
-        deploy_findings=deploy_checks.check(registrations),
+        deploy_findings=deploy_findings,
     )

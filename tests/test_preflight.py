@@ -576,3 +576,16 @@ def test_cli_stack_outputs_file_reaches_the_program(tmp_path):
         f"preflight: error: --stack-outputs {outputs}: acme/network/prod: must be an object of output names to values, "
         "not ['vpc-1']"
     )
+
+
+def test_a_required_policy_property_left_unset_is_an_error_without_any_config():
+    from preflight.policy_config import PolicyInfo, resolve_policy_config
+
+    policy = PolicyInfo("needs-owner", "", "mandatory", {"owner": {"type": "string"}}, ("owner",))
+    with pytest.raises(PreflightError, match=r"^--policy-config needs-owner: 'owner' is a required property$"):
+        resolve_policy_config("pack", {"needs-owner": policy}, {})
+    with pytest.raises(PreflightError, match=r"^--policy-config needs-owner.owner: 3 is not of type 'string'$"):
+        resolve_policy_config("pack", {"needs-owner": policy}, {"needs-owner": {"owner": 3}})
+    assert resolve_policy_config("pack", {"needs-owner": policy}, {"needs-owner": {"owner": "me"}}) == {
+        "needs-owner": ("mandatory", {"owner": "me"})
+    }
