@@ -7,7 +7,7 @@ from components.endpoint_egress import EndpointEgress, EndpointEgressArgs
 from components.fargate_service import FargateService, FargateServiceArgs
 from components.nat_egress import NatEgress, NatEgressArgs
 from components.network import Network, NetworkArgs
-from components.refs import AlbRef, AlbRoute, ClusterRef, NetworkRef, ServiceRef
+from components.refs import AlbRef, AlbRoute, ClusterRef, EndpointsRef, NatRef, NetworkRef, ServiceRef
 from components.service_peering import ServicePeering, ServicePeeringArgs
 
 __all__ = [
@@ -20,10 +20,12 @@ __all__ = [
     "ClusterRef",
     "EndpointEgress",
     "EndpointEgressArgs",
+    "EndpointsRef",
     "FargateService",
     "FargateServiceArgs",
     "NatEgress",
     "NatEgressArgs",
+    "NatRef",
     "Network",
     "NetworkArgs",
     "NetworkRef",

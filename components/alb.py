@@ -3,7 +3,6 @@
 Services attach themselves (target group, listener rule, SG-to-SG rules) through the AlbRef; the ALB SG has no
 egress until they do, so it only ever reaches task SGs on their container ports."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -12,15 +11,14 @@ import pulumi_aws as aws
 
 from components._common import child, name_tags
 from components.refs import AlbRef, NetworkRef
-
-DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-MODERN_SSL_POLICIES = (
+from components.rulebook import (
     DEFAULT_SSL_POLICY,
-    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    bucket_name_problem,
+    certificate_arn_problem,
+    check,
+    ssl_policy_problem,
 )
-CERTIFICATE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
-BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
 _NOT_FOUND = aws.lb.ListenerDefaultActionArgs(
     type="fixed-response",
     fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
@@ -43,12 +41,11 @@ class AlbIngressArgs:
     def validate(self) -> None:
         if len(self.network.public_subnet_ids) < 2:
             raise ValueError("an ALB needs public subnets in at least 2 AZs")
-        if self.certificate_arn is not None and not CERTIFICATE_ARN_RE.match(self.certificate_arn):
-            raise ValueError(f"not an ACM certificate ARN: {self.certificate_arn!r}")
-        if self.ssl_policy not in MODERN_SSL_POLICIES:
-            raise ValueError(f"ssl_policy {self.ssl_policy!r} is not one of {MODERN_SSL_POLICIES}")
-        if self.access_logs_bucket is not None and not BUCKET_NAME_RE.match(self.access_logs_bucket):
-            raise ValueError(f"not an S3 bucket name: {self.access_logs_bucket!r}")
+        if self.certificate_arn is not None:
+            check(certificate_arn_problem(self.certificate_arn))
+        check(ssl_policy_problem(self.ssl_policy))
+        if self.access_logs_bucket is not None:
+            check(bucket_name_problem(self.access_logs_bucket))
 
 
 class AlbIngress(pulumi.ComponentResource):

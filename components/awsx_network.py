@@ -1,22 +1,21 @@
 """Network from `awsx.ec2.Vpc`: the same layout, built by the awsx component (NAT included).
 
 awsx is a remote component, so its children are not visible to mocks or to this program; it exposes no route
-tables by tier, so the S3 gateway endpoint and interface-endpoint-only egress are not offered on this source."""
+tables by tier, so the S3 gateway endpoint and interface-endpoint-only egress are not offered on this source.
+
+`pulumi_awsx` is imported only when an AwsxNetwork is built: it costs about 0.2 s of import time, which a stack on
+another network source should not pay."""
 
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_awsx as awsx
 
 from components._common import child
 from components.network import NetworkArgs, vpc_flow_logs
 from components.refs import NetworkRef
 
-NAT_STRATEGIES = {
-    "none": awsx.ec2.NatGatewayStrategy.NONE,
-    "single": awsx.ec2.NatGatewayStrategy.SINGLE,
-    "per_az": awsx.ec2.NatGatewayStrategy.ONE_PER_AZ,
-}
+# nat_gateways value -> the name of awsx.ec2.NatGatewayStrategy's member.
+NAT_STRATEGIES = {"none": "NONE", "single": "SINGLE", "per_az": "ONE_PER_AZ"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,8 @@ class AwsxNetwork(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AwsxNetworkArgs, opts: pulumi.ResourceOptions | None = None):
         args.validate()  # before registering anything
+        import pulumi_awsx as awsx  # only stacks on the awsx source pay for it
+
         super().__init__("fargate:network:AwsxNetwork", name, None, opts)
         layout = args.layout
         vpc = awsx.ec2.Vpc(
@@ -51,7 +52,9 @@ class AwsxNetwork(pulumi.ComponentResource):
                     type=awsx.ec2.SubnetType.PRIVATE, cidr_blocks=list(layout.private_subnet_cidrs)
                 ),
             ],
-            nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(strategy=NAT_STRATEGIES[args.nat_gateways]),
+            nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(
+                strategy=getattr(awsx.ec2.NatGatewayStrategy, NAT_STRATEGIES[args.nat_gateways])
+            ),
             tags=dict(layout.tags),
             opts=child(self),
         )

@@ -1,6 +1,5 @@
 """ECS cluster with Container Insights, and the Cloud Map namespace Service Connect uses."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -9,8 +8,7 @@ import pulumi_aws as aws
 
 from components._common import child
 from components.refs import ClusterRef
-
-NAMESPACE_RE = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?$")
+from components.rulebook import check, namespace_problem
 
 
 @dataclass(frozen=True)
@@ -20,8 +18,8 @@ class ServiceClusterArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def validate(self) -> None:
-        if self.service_connect_namespace is not None and not NAMESPACE_RE.match(self.service_connect_namespace):
-            raise ValueError(f"bad Service Connect namespace {self.service_connect_namespace!r}")
+        if self.service_connect_namespace is not None:
+            check(namespace_problem(self.service_connect_namespace))
 
 
 class ServiceCluster(pulumi.ComponentResource):

@@ -1,7 +1,6 @@
 """Endpoint egress: an S3 gateway endpoint on every private route table, and interface endpoints (ECR, logs and
 extras) in the private subnets with private DNS, behind one SG that admits tcp 443 from the VPC CIDR."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -9,11 +8,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components._common import child, name_tags
-from components.refs import NetworkRef
-
-# What a Fargate task in a private subnet needs to pull a private ECR image and ship its logs.
-FARGATE_INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs")
-_SERVICE_RE = re.compile(r"^[a-z0-9]+([.-][a-z0-9]+)*$")
+from components.refs import EndpointsRef, NetworkRef
+from components.rulebook import FARGATE_INTERFACE_ENDPOINTS, Problem, check, endpoint_service_problem
 
 
 @dataclass(frozen=True)
@@ -34,14 +30,13 @@ class EndpointEgressArgs:
             raise ValueError("nothing to create: no S3 gateway and no interface endpoints")
         if self.s3_gateway and not self.network.private_route_table_ids:
             raise ValueError("the S3 gateway endpoint needs the network's private route tables")
-        for service in self.interface_services:
-            if not _SERVICE_RE.match(service) or service == "s3":
-                raise ValueError(f"bad interface endpoint service {service!r} (S3 uses the gateway endpoint)")
-        if len(set(self.interface_services)) != len(self.interface_services):
-            raise ValueError(f"duplicate interface endpoint services: {self.interface_services}")
+        for i, service in enumerate(self.interface_services):
+            check(endpoint_service_problem(service))
+            if service in self.interface_services[:i]:
+                check(Problem("interface_services", service, "is listed twice", "each service once"))
         available = len(self.network.private_subnet_ids)
         if self.interface_services and not 1 <= self.subnet_count <= available:
-            raise ValueError(f"endpoint_subnet_count {self.endpoint_subnet_count} not in 1..{available}")
+            check(Problem("endpoint_subnet_count", self.endpoint_subnet_count, "is out of range", f"1..{available}"))
 
     @property
     def subnet_count(self) -> int:
@@ -51,11 +46,13 @@ class EndpointEgressArgs:
 
 
 class EndpointEgress(pulumi.ComponentResource):
+    ref: EndpointsRef
+
     def __init__(self, name: str, args: EndpointEgressArgs, opts: pulumi.ResourceOptions | None = None):
         args.validate()  # before registering anything
         super().__init__("fargate:egress:EndpointEgress", name, None, opts)
         network = args.network
-        self.s3_gateway_endpoint_id: pulumi.Output[str] | None = None
+        s3_gateway_endpoint_id = None
         if args.s3_gateway:
             s3 = aws.ec2.VpcEndpoint(
                 f"{name}-s3",
@@ -66,8 +63,8 @@ class EndpointEgress(pulumi.ComponentResource):
                 tags=name_tags(args.tags, f"{name}-s3"),
                 opts=child(self),
             )
-            self.s3_gateway_endpoint_id = s3.id
-        self.interface_endpoint_ids: dict[str, pulumi.Output[str]] = {}
+            s3_gateway_endpoint_id = s3.id
+        interface_endpoint_ids: dict[str, pulumi.Output[str]] = {}
         if args.interface_services:
             sg = aws.ec2.SecurityGroup(
                 f"{name}-sg",
@@ -100,7 +97,8 @@ class EndpointEgress(pulumi.ComponentResource):
                     tags=name_tags(args.tags, f"{name}-{service}"),
                     opts=child(self),
                 )
-                self.interface_endpoint_ids[service] = endpoint.id
+                interface_endpoint_ids[service] = endpoint.id
+        self.ref = EndpointsRef(s3_gateway_endpoint_id, interface_endpoint_ids)
         self.register_outputs(
-            {"s3GatewayEndpointId": self.s3_gateway_endpoint_id, "interfaceEndpointIds": self.interface_endpoint_ids}
+            {"s3GatewayEndpointId": s3_gateway_endpoint_id, "interfaceEndpointIds": interface_endpoint_ids}
         )

@@ -17,9 +17,11 @@ from components.rulebook import (
     Problem,
     check,
     fargate_size_problem,
+    health_check_path_problem,
     log_group_name_problem,
     log_retention_problem,
     path_pattern_problem,
+    port_problem,
     service_name_problem,
     task_family,
     task_family_problem,
@@ -64,8 +66,7 @@ class FargateServiceArgs:
 
     def validate(self) -> None:
         check(service_name_problem(self.service_name))
-        if not 1 <= self.port <= 65535:
-            check(Problem("port", self.port, "is out of range", "1..65535"))
+        check(port_problem(self.port))
         check(fargate_size_problem(self.cpu, self.memory))
         if self.sensitive and self.public_placement:
             raise ValueError(f"sensitive service {self.service_name!r} cannot be placed in public subnets")
@@ -86,8 +87,7 @@ class FargateServiceArgs:
             if callee.name == self.service_name or callee.service is None:
                 check(Problem("calls", callee.name, "is not another service's ref", "refs of other FargateServices"))
         check(log_retention_problem(self.log_retention_days))
-        if not self.health_check_path.startswith("/"):
-            check(Problem("health_check_path", self.health_check_path, "does not start with /", "a URL path"))
+        check(health_check_path_problem(self.health_check_path))
         if self.log_group_name is not None:
             check(log_group_name_problem(self.log_group_name))
         if self.family is not None:

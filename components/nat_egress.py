@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components._common import child, name_tags
-from components.refs import NetworkRef
+from components.refs import NatRef, NetworkRef
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class NatEgressArgs:
 
 
 class NatEgress(pulumi.ComponentResource):
+    ref: NatRef
+
     def __init__(self, name: str, args: NatEgressArgs, opts: pulumi.ResourceOptions | None = None):
         args.validate()  # before registering anything
         super().__init__("fargate:egress:NatEgress", name, None, opts)
@@ -56,5 +58,5 @@ class NatEgress(pulumi.ComponentResource):
                 nat_gateway_id=nats[i if args.per_az else 0].id,
                 opts=child(self),
             )
-        self.nat_gateway_ids = [nat.id for nat in nats]
-        self.register_outputs({"natGatewayIds": self.nat_gateway_ids})
+        self.ref = NatRef(nat_gateway_ids=tuple(nat.id for nat in nats))
+        self.register_outputs({"natGatewayIds": list(self.ref.nat_gateway_ids)})

@@ -1,6 +1,7 @@
 """Small typed references that components hand to each other instead of reaching into attributes."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pulumi
 
@@ -53,3 +54,18 @@ class ServiceRef:
     port: int
     # The ECS service, so that callers can be created after it.
     service: pulumi.Resource | None = None
+
+
+@dataclass(frozen=True)
+class NatRef:
+    """NAT egress: its gateways, in AZ order (one in total with a single NAT)."""
+
+    nat_gateway_ids: tuple[pulumi.Input[str], ...]
+
+
+@dataclass(frozen=True)
+class EndpointsRef:
+    """Endpoint egress: the S3 gateway endpoint (None when off) and the interface endpoints by short service name."""
+
+    s3_gateway_endpoint_id: pulumi.Input[str] | None = None
+    interface_endpoint_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)

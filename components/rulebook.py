@@ -190,3 +190,87 @@ def ec2_description_problem(text: str, key: str = "description") -> Problem | No
     if len(text) > EC2_DESCRIPTION_MAX_LENGTH or not _EC2_DESCRIPTION_RE.match(text):
         return Problem(key, text, "is not a valid EC2 description", EC2_DESCRIPTION_ALLOWED)
     return None
+
+
+def port_problem(port: int, key: str = "port") -> Problem | None:
+    if not 1 <= port <= 65535:
+        return Problem(key, port, "is out of range", "1..65535")
+    return None
+
+
+HEALTH_CHECK_PATH_MAX_LENGTH = 1024
+
+
+def health_check_path_problem(path: str, key: str = "health_check_path") -> Problem | None:
+    """ELB target group health check path: starts with '/', at most 1024 characters."""
+    if not path.startswith("/") or len(path) > HEALTH_CHECK_PATH_MAX_LENGTH:
+        return Problem(
+            key, path, "is not a URL path", f"a path starting with /, at most {HEALTH_CHECK_PATH_MAX_LENGTH} chars"
+        )
+    return None
+
+
+# ---- VPC endpoints ------------------------------------------------------------------------------------------------
+# What a Fargate task in a private subnet needs to pull a private ECR image and ship its logs (S3 comes through the
+# gateway endpoint).
+FARGATE_INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs")
+# The short name of an interface endpoint service: com.amazonaws.<region>.<short name>.
+ENDPOINT_SERVICE_RE = re.compile(r"^[a-z0-9]+([.-][a-z0-9]+)*$")
+
+
+def endpoint_service_problem(service: str, key: str = "interface_services") -> Problem | None:
+    if service == "s3":
+        return Problem(key, service, "is served by the free S3 gateway endpoint", "the S3 gateway endpoint (s3Gateway)")
+    if not ENDPOINT_SERVICE_RE.match(service):
+        return Problem(key, service, "is not an endpoint service name", "names such as secretsmanager, ssm, kms, sts")
+    return None
+
+
+# ---- EC2 ids ------------------------------------------------------------------------------------------------------
+_AWS_ID_RE = {kind: re.compile(rf"^{kind}-[0-9a-f]{{8,17}}$") for kind in ("vpc", "subnet", "rtb")}
+
+
+def aws_id_problem(value: str, kind: str, key: str) -> Problem | None:
+    """`kind` is the id prefix: vpc, subnet or rtb."""
+    if not _AWS_ID_RE[kind].match(value):
+        return Problem(key, value, f"is not a {kind} id", f"{kind}-<8 or 17 hex digits>")
+    return None
+
+
+# ---- ALB ----------------------------------------------------------------------------------------------------------
+DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+MODERN_SSL_POLICIES = (
+    DEFAULT_SSL_POLICY,
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+)
+_CERTIFICATE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
+_BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def certificate_arn_problem(arn: str, key: str = "certificate_arn") -> Problem | None:
+    if not _CERTIFICATE_ARN_RE.match(arn):
+        return Problem(key, arn, "is not an ACM certificate ARN", "arn:aws:acm:<region>:<account>:certificate/<id>")
+    return None
+
+
+def ssl_policy_problem(policy: str, key: str = "ssl_policy") -> Problem | None:
+    if policy not in MODERN_SSL_POLICIES:
+        return Problem(key, policy, "is not a known value", _listed(MODERN_SSL_POLICIES))
+    return None
+
+
+def bucket_name_problem(bucket: str, key: str = "access_logs_bucket") -> Problem | None:
+    if not _BUCKET_NAME_RE.match(bucket):
+        return Problem(key, bucket, "is not an S3 bucket name", "3-63 chars of a-z 0-9 . -")
+    return None
+
+
+# ---- Cloud Map ----------------------------------------------------------------------------------------------------
+_NAMESPACE_RE = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?$")
+
+
+def namespace_problem(namespace: str, key: str = "service_connect_namespace") -> Problem | None:
+    if not _NAMESPACE_RE.match(namespace):
+        return Problem(key, namespace, "is not a valid namespace name", "1-64 chars of a-z 0-9 . -")
+    return None

@@ -3,9 +3,8 @@
 import ipaddress
 from collections.abc import Sequence
 
-from components.endpoint_egress import FARGATE_INTERFACE_ENDPOINTS
 from components.refs import AlbRoute
-from components.rulebook import MAX_CONDITION_VALUES_PER_RULE, MAX_RULE_PRIORITY
+from components.rulebook import FARGATE_INTERFACE_ENDPOINTS, MAX_CONDITION_VALUES_PER_RULE, MAX_RULE_PRIORITY
 
 # The VPC is cut into 16 equal slots: private subnet of AZ i -> slot i, public subnet of AZ i -> slot 8 + i.
 # Adding an AZ never moves an existing subnet.

@@ -7,7 +7,6 @@ import pulumi_aws as aws
 
 from components import (
     AlbIngress,
-    AlbIngressArgs,
     AwsxNetwork,
     AwsxNetworkArgs,
     EndpointEgress,
@@ -17,10 +16,8 @@ from components import (
     NatEgress,
     NatEgressArgs,
     Network,
-    NetworkArgs,
     NetworkRef,
     ServiceCluster,
-    ServiceClusterArgs,
     ServicePeering,
     ServicePeeringArgs,
     ServiceRef,
@@ -79,7 +76,7 @@ def check_existing_vpc(spec: PlatformSpec) -> None:
 def build(spec: PlatformSpec) -> dict[str, object]:
     """Register the components the spec selects; return the stack outputs."""
     tags = spec.resource_tags
-    network = _network(spec, tags)
+    network = _network(spec)
     outputs: dict[str, object] = {
         "environment": spec.environment,
         "egressMode": spec.egress.mode,
@@ -89,7 +86,7 @@ def build(spec: PlatformSpec) -> dict[str, object]:
     }
     if spec.egress.mode == "nat" and spec.network.source != "awsx":
         nat = NatEgress("egress", NatEgressArgs(network=network, per_az=spec.egress.nat_gateways == "perAz", tags=tags))
-        outputs["natGatewayIds"] = nat.nat_gateway_ids
+        outputs["natGatewayIds"] = list(nat.ref.nat_gateway_ids)
     if spec.egress.s3_gateway or spec.egress.interface_endpoints:
         endpoints = EndpointEgress(
             "endpoints",
@@ -103,27 +100,13 @@ def build(spec: PlatformSpec) -> dict[str, object]:
             ),
         )
         outputs["interfaceEndpoints"] = list(spec.egress.interface_endpoints)
-        outputs["s3GatewayEndpointId"] = endpoints.s3_gateway_endpoint_id
+        outputs["s3GatewayEndpointId"] = endpoints.ref.s3_gateway_endpoint_id
     sc = spec.service_connect
-    cluster = ServiceCluster(
-        "platform", ServiceClusterArgs(service_connect_namespace=sc.namespace if sc.enabled else None, tags=tags)
-    )
+    cluster = ServiceCluster("platform", spec.cluster)
     alb = None
     if any(service.exposed for service in spec.services):
-        ingress = spec.ingress
-        alb = AlbIngress(
-            "ingress",
-            AlbIngressArgs(
-                network=network,
-                certificate_arn=ingress.certificate_arn,
-                ssl_policy=ingress.ssl_policy,
-                deletion_protection=ingress.deletion_protection,
-                access_logs_bucket=ingress.access_logs_bucket,
-                access_logs_prefix=ingress.access_logs_prefix,
-                tags=tags,
-            ),
-        )
-        scheme = "https" if ingress.certificate_arn else "http"
+        alb = AlbIngress("ingress", spec.ingress.args(network, tags))
+        scheme = "https" if spec.ingress.certificate_arn else "http"
         outputs["albDnsName"] = alb.ref.dns_name
         outputs["url"] = pulumi.Output.concat(f"{scheme}://", alb.ref.dns_name)
     routes = listener_routes([(s.name, s.path_patterns, s.default) for s in spec.services])
@@ -179,27 +162,11 @@ def servers_first(services: Sequence[ServiceSpec]) -> list[ServiceSpec]:
     return list(ordered.values())
 
 
-def _network(spec: PlatformSpec, tags: dict[str, str]) -> NetworkRef:
+def _network(spec: PlatformSpec) -> NetworkRef:
     net = spec.network
     if net.existing:
-        existing = net.existing
-        return NetworkRef(
-            vpc_id=existing.vpc_id,
-            vpc_cidr=existing.vpc_cidr,
-            public_subnet_ids=existing.public_subnet_ids,
-            private_subnet_ids=existing.private_subnet_ids,
-            private_route_table_ids=existing.private_route_table_ids,
-        )
-    layout = NetworkArgs(
-        cidr_block=net.cidr,
-        availability_zones=net.availability_zones,
-        public_subnet_cidrs=net.public_subnet_cidrs,
-        private_subnet_cidrs=net.private_subnet_cidrs,
-        flow_logs=net.flow_logs,
-        flow_log_retention_days=spec.log_retention_days,
-        tags=tags,
-    )
+        return net.existing
     if net.source == "awsx":
         nat = spec.egress.nat_gateways if spec.egress.mode == "nat" else None
-        return AwsxNetwork("network", AwsxNetworkArgs(layout=layout, nat_gateways=AWSX_NAT[nat])).ref
-    return Network("network", layout).ref
+        return AwsxNetwork("network", AwsxNetworkArgs(layout=net.layout, nat_gateways=AWSX_NAT[nat])).ref
+    return Network("network", net.layout).ref

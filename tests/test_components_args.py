@@ -87,7 +87,7 @@ BAD_ARGS = [
         "endpoints-in-more-azs-than-subnets",
         EndpointEgress,
         EndpointEgressArgs(network=NETWORK, region="us-east-1", endpoint_subnet_count=3),
-        "not in 1..2",
+        "endpoint_subnet_count: 3 is out of range; allowed: 1..2",
     ),
     (
         "alb-in-one-subnet",

@@ -3,6 +3,8 @@
 import importlib
 import inspect
 import json
+import subprocess
+import sys
 
 import pytest
 from mock_harness import (
@@ -12,6 +14,7 @@ from mock_harness import (
     LISTENER_RULE,
     LOAD_BALANCER,
     NAT,
+    REPO,
     alb_security_group,
     last_run,
     resolved,
@@ -232,3 +235,8 @@ def test_missing_or_unparsable_config_is_one_line_and_registers_nothing(config, 
     with pytest.raises(SpecError, match=message):
         run_program(config, entry=True)
     assert last_run().registrations == []
+
+
+def test_the_program_imports_awsx_only_for_the_awsx_source():
+    code = "import sys, infra.program; assert 'pulumi_awsx' not in sys.modules, 'awsx imported eagerly'"
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
