@@ -37,6 +37,11 @@ def _missing_prerequisite() -> str | None:
         return f"needs AWS credentials (one of {', '.join(AWS_CREDENTIALS)})"
     if os.environ.get("PREFLIGHT_DEPLOY_TESTS") != "1":
         return "creates billable AWS resources; set PREFLIGHT_DEPLOY_TESTS=1 to run it"
+    if not (REPO / "policies" / "venv" / "bin" / "python").exists():
+        return (
+            "needs the pack's venv, which the CLI does not make for a local pack: "
+            "python3 -m venv policies/venv && policies/venv/bin/pip install -r policies/requirements.txt"
+        )
     if subprocess.run(["pulumi", "whoami"], capture_output=True).returncode != 0:
         return "needs a Pulumi backend: run `pulumi login` first"
     return None
