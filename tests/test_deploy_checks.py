@@ -60,6 +60,7 @@ BAD = {
     # autonames: pulumi-aws's own maximum (target group, 32), the API's maximum reached through a 255 autoname
     (f"{SERVICE_22}-tg", "name (autonamed)", "autoname"),
     ("internet-facing-application-lb", "name (autonamed)", "autoname"),
+    ("prefixed-tg", "namePrefix", "autoname"),
     # collisions: every member of the colliding group is flagged
     ("rule-a", "listenerArn, priority", "collision"),
     ("rule-b", "listenerArn, priority", "collision"),
@@ -197,6 +198,12 @@ def test_an_autoname_within_the_providers_maximum_is_still_checked_against_the_a
     finding = _one(findings(False, "preview"), "internet-facing-application-lb", "autoname")
     assert "up to 32 letters" in finding.constraint
     assert "elbv2 CreateLoadBalancer.Name" in finding.source
+
+
+def test_a_name_prefix_is_checked_with_the_26_digits_the_provider_appends(findings):
+    finding = _one(findings(False, "preview"), "prefixed-tg", "autoname")
+    assert finding.value == repr("backend-" + "?" * 26)
+    assert "up to 32 letters" in finding.constraint and "PrefixedUniqueId" in finding.source
 
 
 def test_a_secret_is_checked_but_never_shown(findings):

@@ -196,29 +196,45 @@ def _field_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[Deplo
                 yield _finding(reg, path, check, _shown(value), describe(field), field["source"])
 
 
+def _derived_name_findings(
+    reg: Registration, auto: dict[str, Any], path: str, how: str, prefix: str, generated: int, sample: str, source: str
+) -> Iterator[DeployFinding]:
+    """A name the provider completes from `prefix` with `generated` characters, checked against the name's rules."""
+    shown = prefix + _RANDOM_SHOWN * generated
+    length = len(prefix) + generated
+    what = f"{how}, so the name will be {shown!r} ({len(prefix)} + {generated} generated = {length} characters)"
+    if length > auto["maxLength"]:
+        yield _finding(reg, path, "autoname", repr(shown), f"at most {auto['maxLength']} characters", source, what)
+        return
+    for field in _by_type().get(reg.type, []):
+        if field["input"] == auto["input"] and violation(field, prefix + sample):
+            cited = f"{field['source']}; {source}"
+            yield _finding(reg, path, "autoname", repr(shown), describe(field), cited, what)
+
+
 def _autoname_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[DeployFinding]:
+    """Names the program leaves to the provider: from the resource name, or from a `namePrefix` it gives."""
+    prefixed = constraints()["namePrefix"]
     for auto in constraints()["autonames"]:
-        if auto["type"] != reg.type:
-            continue
-        name_input = auto["input"]
-        if inputs.get(name_input) is not None or inputs.get(f"{name_input}Prefix") is not None:
-            continue  # named by the program (checked as an input), or by the provider from a prefix
-        prefix = reg.name + auto["separator"]
-        shown = prefix + _RANDOM_SHOWN * auto["randomLength"]
-        length = len(prefix) + auto["randomLength"]
-        path = f"{name_input} (autonamed)"
-        what = (
-            f"{name_input} is left out, so pulumi-aws names it {shown!r} (resource name + {auto['separator']!r} + "
-            f"{auto['randomLength']} random characters, {length} in all)"
-        )
-        if length > auto["maxLength"]:
-            constraint = f"at most {auto['maxLength']} characters"
-            yield _finding(reg, path, "autoname", repr(shown), constraint, auto["source"], what)
-            continue
-        sample = prefix + _RANDOM_SAMPLE[: auto["randomLength"]]
-        for field in _by_type().get(reg.type, []):
-            if field["input"] == name_input and violation(field, sample):
-                yield _finding(reg, path, "autoname", repr(shown), describe(field), field["source"], what)
+        if auto["type"] != reg.type or inputs.get(auto["input"]) is not None:
+            continue  # a name the program gives is checked as an input
+        prefix = _unwrap(inputs.get(prefixed["input"]))
+        if prefix is None:
+            generated = auto["randomLength"]
+            how = f"{auto['input']} is left out and pulumi-aws autonames it from the resource name"
+            path = f"{auto['input']} (autonamed)"
+            prefix = reg.name + auto["separator"]
+            yield from _derived_name_findings(
+                reg, auto, path, how, prefix, generated, _RANDOM_SAMPLE[:generated], auto["source"]
+            )
+        elif isinstance(prefix, str) and prefix != UNKNOWN:
+            generated = prefixed["suffixLength"]
+            how = f"{prefixed['input']} is {prefix!r} and the provider appends {generated} digits"
+            # The whole name must fit the API's limit; pulumi's autoname maximum does not apply to a prefix.
+            unbounded = {**auto, "maxLength": math.inf}
+            yield from _derived_name_findings(
+                reg, unbounded, prefixed["input"], how, prefix, generated, "2" * generated, prefixed["source"]
+            )
 
 
 def _identity(reg: Registration, inputs: dict[str, Any], key: str, entry: dict[str, Any]) -> Any:

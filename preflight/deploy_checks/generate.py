@@ -202,6 +202,11 @@ def build() -> dict[str, Any]:
             }
             for a in sources.AUTONAMES
         ],
+        "namePrefix": {
+            "input": sources.NAME_PREFIX_INPUT,
+            "suffixLength": sources.NAME_PREFIX_SUFFIX_LENGTH,
+            "source": sources.NAME_PREFIX_SOURCE,
+        },
         "unique": [_unique(entry) for entry in sources.UNIQUE],
     }
 

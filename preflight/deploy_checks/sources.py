@@ -449,6 +449,15 @@ AUTONAMES: list[Autoname] = [
     ),
 ]
 
+# A `namePrefix` input is completed by terraform-provider-aws (create.Name -> id.PrefixedUniqueId): the prefix plus a
+# 26-digit value (terraform-plugin-sdk v2 helper/id, UniqueIDSuffixLength = 26). The result must still fit the name.
+NAME_PREFIX_INPUT = "namePrefix"
+NAME_PREFIX_SUFFIX_LENGTH = 26
+NAME_PREFIX_SOURCE = (
+    "terraform-plugin-sdk v2 helper/id PrefixedUniqueId: prefix + a 26-digit value (UniqueIDSuffixLength = 26), "
+    "as terraform-provider-aws completes name_prefix"
+)
+
 _DUPLICATE_RULE_URL = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html"
 _DUPLICATE_RULE_QUOTE = "InvalidPermission.Duplicate"
 _RULE_KEYS = ("securityGroupId", "ipProtocol", "fromPort", "toPort", "cidrIpv4", "cidrIpv6", "prefixListId")
