@@ -68,6 +68,9 @@ BAD = {
     ("http-again", "loadBalancerArn, port", "collision"),
     ("sc-in", RULE_KEYS, "collision"),
     ("sc-in-again", RULE_KEYS, "collision"),
+    # references into the service's task definition (its container definitions' JSON)
+    ("app-service", "loadBalancers[0]", "reference"),
+    ("app-service", "serviceConnectConfiguration.services[0]", "reference"),
     # a secret is checked too
     ("secret-rule", "description", "pattern"),
 }
@@ -204,6 +207,12 @@ def test_a_name_prefix_is_checked_with_the_26_digits_the_provider_appends(findin
     finding = _one(findings(False, "preview"), "prefixed-tg", "autoname")
     assert finding.value == repr("backend-" + "?" * 26)
     assert "up to 32 letters" in finding.constraint and "PrefixedUniqueId" in finding.source
+
+
+def test_a_service_must_name_a_port_its_task_definition_maps(findings):
+    found = [f for f in findings(False, "preview") if f.check == "reference"]
+    assert {f.value for f in found} == {"containerName='web-app', containerPort=8080", "portName='http'"}
+    assert all("app-task" in f.message and "ecs " in f.source for f in found)
 
 
 def test_a_secret_is_checked_but_never_shown(findings):

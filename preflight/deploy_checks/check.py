@@ -279,6 +279,50 @@ def _collision_findings(registrations: list[tuple[Registration, dict[str, Any]]]
                 yield _finding(reg, keys, "collision", shown, entry["summary"], entry["source"], what)
 
 
+def _containers(task_definition: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """A task definition's container definitions, or None when they are not known as JSON."""
+    found = [value for _, value in _walk(task_definition, ["containerDefinitions", "<json>"], "")]
+    if len(found) != 1 or not isinstance(found[0], list):
+        return None
+    containers = [c for c in found[0] if isinstance(c, dict)]
+    return containers if len(containers) == len(found[0]) else None
+
+
+def _mapped(containers: list[dict[str, Any]], item: dict[str, Any], match: str) -> bool | None:
+    """Whether `item` names a port the containers map; None when the item's own values are not known."""
+    mappings = [(c.get("name"), m) for c in containers for m in c.get("portMappings") or [] if isinstance(m, dict)]
+    if match == "port-name":
+        port_name = item.get("portName")
+        if not isinstance(port_name, str) or port_name == UNKNOWN:
+            return None
+        return any(m.get("name") == port_name for _, m in mappings)
+    name, port = item.get("containerName"), _number(item.get("containerPort"))
+    if not isinstance(name, str) or name == UNKNOWN or port is None:
+        return None
+    return any(container == name and _number(m.get("containerPort")) == port for container, m in mappings)
+
+
+def _reference_findings(registrations: list[tuple[Registration, dict[str, Any]]]) -> Iterator[DeployFinding]:
+    """Inputs that must name something inside a resource of the same program, found through the dependencies."""
+    by_urn = {reg.urn: (reg, inputs) for reg, inputs in registrations}
+    for entry in constraints()["references"]:
+        for reg, inputs in registrations:
+            targets = [by_urn.get(urn) for urn in reg.property_dependencies.get(entry["via"]) or []]
+            targets = [t for t in targets if t is not None and t[0].type == entry["targetType"]]
+            if reg.type != entry["type"] or len(targets) != 1:
+                continue  # no reference, or one to something outside the program: not decidable
+            target, target_inputs = targets[0]
+            containers = _containers(target_inputs)
+            if containers is None:
+                continue
+            for path, item in _walk(inputs, _steps(entry["items"]), ""):
+                if isinstance(item, dict) and _mapped(containers, item, entry["match"]) is False:
+                    keys = ("portName",) if entry["match"] == "port-name" else ("containerName", "containerPort")
+                    shown = ", ".join(f"{key}={_shown(item.get(key))}" for key in keys)
+                    what = f"{path} ({shown}) names no port mapping of {target.name}"
+                    yield _finding(reg, path, "reference", shown, entry["summary"], entry["source"], what)
+
+
 def check(registrations: Iterable[Registration]) -> list[DeployFinding]:
     """Every deploy-check finding for the resources a program registered (read resources are not created)."""
     created = [
@@ -291,4 +335,5 @@ def check(registrations: Iterable[Registration]) -> list[DeployFinding]:
         findings += _field_findings(reg, inputs)
         findings += _autoname_findings(reg, inputs)
     findings += _collision_findings(created)
+    findings += _reference_findings(created)
     return sorted(findings)

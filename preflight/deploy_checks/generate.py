@@ -185,6 +185,19 @@ def _unique(entry: sources.Unique) -> dict[str, Any]:
     }
 
 
+def _reference(entry: sources.Reference) -> dict[str, Any]:
+    statement = Stated(rule={}, summary=entry.summary, quote=entry.quote, doc=entry.doc)
+    return {
+        "type": entry.type,
+        "items": entry.items,
+        "via": entry.via,
+        "targetType": entry.target_type,
+        "match": entry.match,
+        "summary": entry.summary,
+        "source": _from_statement(statement)["source"],
+    }
+
+
 def build() -> dict[str, Any]:
     """The whole data file, from sources.py and the installed data packages."""
     return {
@@ -208,6 +221,7 @@ def build() -> dict[str, Any]:
             "source": sources.NAME_PREFIX_SOURCE,
         },
         "unique": [_unique(entry) for entry in sources.UNIQUE],
+        "references": [_reference(entry) for entry in sources.REFERENCES],
     }
 
 

@@ -86,6 +86,20 @@ class Unique:
     only_when_set: tuple[str, ...] = field(default=())  # skip resources that leave these out (autonamed)
 
 
+@dataclass(frozen=True)
+class Reference:
+    """An input that must name something inside the resource another input points at (same program only)."""
+
+    type: str
+    items: str  # input path of the items to check, e.g. "loadBalancers[]"
+    via: str  # the input holding the reference, e.g. "taskDefinition"
+    target_type: str
+    match: str  # which rule check.py applies: "container-port" or "port-name"
+    summary: str
+    quote: str
+    doc: Model
+
+
 # ---- pulumi type tokens -------------------------------------------------------------------------------------------
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -457,6 +471,30 @@ NAME_PREFIX_SOURCE = (
     "terraform-plugin-sdk v2 helper/id PrefixedUniqueId: prefix + a 26-digit value (UniqueIDSuffixLength = 26), "
     "as terraform-provider-aws completes name_prefix"
 )
+
+REFERENCES: list[Reference] = [
+    Reference(
+        ECS_SERVICE,
+        "loadBalancers[]",
+        via="taskDefinition",
+        target_type=TASK_DEFINITION,
+        match="container-port",
+        summary="a containerName and containerPort that a container of the service's task definition maps",
+        quote="This port must correspond to a containerPort in the task definition the tasks in the service are using.",
+        doc=Model("ecs", "LoadBalancer", "containerPort"),
+    ),
+    Reference(
+        ECS_SERVICE,
+        "serviceConnectConfiguration.services[]",
+        via="taskDefinition",
+        target_type=TASK_DEFINITION,
+        match="port-name",
+        summary="the name of a port mapping in the service's task definition",
+        quote="The portName must match the name of one of the portMappings from all the containers in the task "
+        "definition of this Amazon ECS service.",
+        doc=Model("ecs", "ServiceConnectService", "portName"),
+    ),
+]
 
 _DUPLICATE_RULE_URL = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html"
 _DUPLICATE_RULE_QUOTE = "InvalidPermission.Duplicate"

@@ -15,6 +15,7 @@ _DEPLOY_CHECKS = {
     "range": "a number is outside the range the API accepts",
     "autoname": "the name pulumi-aws derives from the resource name cannot fit",
     "collision": "two resources claim what AWS allows only once",
+    "reference": "an input names something the resource it points at does not have",
 }
 _SARIF_LEVEL = {"mandatory": "error", "remediate": "error", "advisory": "warning"}
 
