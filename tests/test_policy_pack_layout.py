@@ -13,11 +13,11 @@ from pulumi_policy import EnforcementLevel
 
 PACK = Path(__file__).resolve().parent.parent / "policies"
 PACKAGE = PACK / "fargate_guard"
-SHARED = {"__init__.py", "common.py", "graph.py", "images.py"}
+RULES = PACKAGE / "rules"
 
 
 def _policy_modules() -> list[Path]:
-    return sorted(p for p in PACKAGE.glob("*.py") if p.name not in SHARED)
+    return sorted(p for p in RULES.glob("*.py") if p.name != "__init__.py")
 
 
 def test_main_holds_only_imports_and_the_policy_pack_call():
@@ -34,7 +34,7 @@ def test_each_policy_module_defines_one_named_described_and_configurable_policy(
     package = importlib.import_module("fargate_guard")
     policies = []
     for path in _policy_modules():
-        policy = importlib.import_module(f"fargate_guard.{path.stem}").POLICY
+        policy = importlib.import_module(f"fargate_guard.rules.{path.stem}").POLICY
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", policy.name), policy.name
         assert "Fix:" in policy.description, policy.name
         assert policy.enforcement_level in (EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY)
@@ -43,6 +43,27 @@ def test_each_policy_module_defines_one_named_described_and_configurable_policy(
         policies.append(policy)
     assert len({p.name for p in policies}) == len(policies) == 15
     assert {p.name for p in package.ALL_POLICIES} == {p.name for p in policies}
+
+
+def test_every_policy_module_is_registered_under_the_file_name_of_its_policy_id(guard):
+    modules = {path.stem for path in _policy_modules()}
+    registered = {guard.module_name(p.name): p for p in guard.ALL_POLICIES}
+    assert set(registered) == modules  # each file named after its policy id, each module in the pack
+    assert len(guard.ALL_POLICIES) == len(modules)  # and registered once
+    for stem in modules:
+        assert registered[stem] is importlib.import_module(f"fargate_guard.rules.{stem}").POLICY
+
+
+def test_the_packs_levels_are_the_ones_its_modules_declare(guard):
+    mandatory = {p.name for p in guard.ALL_POLICIES if p.enforcement_level == EnforcementLevel.MANDATORY}
+    assert {p.name for p in guard.MANDATORY} == mandatory
+    assert {p.name for p in guard.ADVISORY} == {p.name for p in guard.ALL_POLICIES} - mandatory
+    assert "sensitive-tasks-private" in mandatory and "vpc-flow-logs" not in mandatory
+
+
+def test_no_pack_file_is_longer_than_about_400_lines():
+    long = {str(p.relative_to(PACK)): n for p in PACK.rglob("*.py") if (n := len(p.read_text().splitlines())) > 400}
+    assert long == {}
 
 
 def test_pack_imports_nothing_from_this_repo():

@@ -13,9 +13,9 @@ U = UNKNOWN_STRING_VALUE
 def test_plain_reads_unknowns_through_the_proxy_without_raising(guard):
     raw = {"subnets": [U, "subnet-1"], "net": {"assignPublicIp": U}}
     proxied = unknown_checking_proxy(raw)
-    assert guard.graph.plain(proxied) == raw
-    assert guard.graph.is_unknown(guard.graph.plain(proxied)["net"]["assignPublicIp"])
-    assert not guard.graph.is_unknown("subnet-1")
+    assert guard.stack.plain(proxied) == raw
+    assert guard.stack.is_unknown(guard.stack.plain(proxied)["net"]["assignPublicIp"])
+    assert not guard.stack.is_unknown("subnet-1")
 
 
 @pytest.mark.parametrize(
@@ -23,14 +23,14 @@ def test_plain_reads_unknowns_through_the_proxy_without_raising(guard):
     [(443, 443, "tcp", (443, 443)), (0, 0, "-1", (0, 65535)), (U, 80, "tcp", None), ("http", 80, "tcp", None)],
 )
 def test_port_ranges_are_read_without_ever_raising(guard, from_port, to_port, protocol, expected):
-    assert guard.graph.port_range(from_port, to_port, protocol) == expected
+    assert guard.stack.port_range(from_port, to_port, protocol) == expected
 
 
 def test_a_policy_that_cannot_read_its_input_says_so_instead_of_failing_the_preview(guard):
     def crashes(graph, config, verdict):
         raise KeyError("routes")
 
-    policy = guard.common.stack_policy("crashes", "Fix: none.", EnforcementLevel.ADVISORY, crashes, "nothing")
+    policy = guard.stack_policy.stack_policy("crashes", "Fix: none.", EnforcementLevel.ADVISORY, crashes, "nothing")
     with pytest.raises(_NotApplicableError) as raised:
         policy.validate(StackValidationArgs([]), lambda message, urn=None: None)
     assert "could not read the stack (KeyError" in raised.value.reason
@@ -38,14 +38,14 @@ def test_a_policy_that_cannot_read_its_input_says_so_instead_of_failing_the_prev
 
 def test_an_empty_stack_is_not_applicable_with_the_reason(guard):
     with pytest.raises(_NotApplicableError) as raised:
-        guard.sensitive_tasks_private.POLICY.validate(StackValidationArgs([]), lambda message, urn=None: None)
+        guard.rules.sensitive_tasks_private.POLICY.validate(StackValidationArgs([]), lambda message, urn=None: None)
     assert raised.value.reason == "no ECS service in this stack is tagged sensitive"
 
 
 def test_violations_win_over_undecided_subjects(guard):
     reported = []
-    verdict = guard.common.Verdict(lambda message, urn=None: reported.append(urn))
-    res = guard.graph.Res("urn:a", "aws:ecs/service:Service", "a", {})
+    verdict = guard.findings.Findings(lambda message, urn=None: reported.append(urn))
+    res = guard.stack.Res("urn:a", "aws:ecs/service:Service", "a", {})
     verdict.undecidable(res, "its subnets are unknown")
     verdict.violation(res, "it is public")
     verdict.finish(StackValidationArgs([]), "nothing to check")  # does not raise not_applicable
@@ -57,7 +57,7 @@ def test_any_unexpected_error_gives_not_applicable_not_a_failed_preview(guard, e
     def crashes(graph, config, verdict):
         raise error
 
-    policy = guard.common.stack_policy("crashes", "Fix: none.", EnforcementLevel.ADVISORY, crashes, "nothing")
+    policy = guard.stack_policy.stack_policy("crashes", "Fix: none.", EnforcementLevel.ADVISORY, crashes, "nothing")
     with pytest.raises(_NotApplicableError) as raised:
         policy.validate(StackValidationArgs([]), lambda message, urn=None: None)
     assert raised.value.reason.startswith(f"could not read the stack ({type(error).__name__}")
@@ -71,7 +71,7 @@ def test_the_sdks_own_signals_still_propagate(guard):
         raise _NotApplicableError("decided elsewhere")
 
     for check in (reads_an_unknown, says_not_applicable):
-        policy = guard.common.stack_policy("signals", "Fix: none.", EnforcementLevel.ADVISORY, check, "nothing")
+        policy = guard.stack_policy.stack_policy("signals", "Fix: none.", EnforcementLevel.ADVISORY, check, "nothing")
         with pytest.raises((UnknownValueError, _NotApplicableError)) as raised:
             policy.validate(StackValidationArgs([]), lambda message, urn=None: None)
         assert type(raised.value) is (UnknownValueError if check is reads_an_unknown else _NotApplicableError)
@@ -88,7 +88,7 @@ def _graph(guard, rows):
     res = {n: PolicyResource(t, unknown_checking_proxy(p), urn[n], n, opts, None, None, [], {}) for t, n, p, _ in rows}
     for _, name, _, deps in rows:
         res[name].property_dependencies = {k: [res[d] for d in v] for k, v in deps.items()}
-    return guard.graph.StackGraph(list(res.values()))
+    return guard.stack.StackGraph(list(res.values()))
 
 
 def _table(routes, deps):
@@ -115,13 +115,13 @@ def _table(routes, deps):
 )  # fmt: skip
 def test_an_unknown_inline_gateway_is_attributed_only_as_far_as_the_evidence_goes(guard, routes, deps, kinds):
     graph = _graph(guard, _table(routes, deps))
-    (table,) = graph.of_type(guard.graph.ROUTE_TABLE)
+    (table,) = graph.of_type(guard.stack.types.ROUTE_TABLE)
     assert [r.kind for r in graph.routes_of(table)] == kinds
 
 
 def test_a_nat_whose_connectivity_is_unknown_is_not_taken_for_internet_egress(guard):
     graph = _graph(guard, _table([{"cidrBlock": "0.0.0.0/0", "natGatewayId": U}], ["nat"]))
-    (table,) = graph.of_type(guard.graph.ROUTE_TABLE)
+    (table,) = graph.of_type(guard.stack.types.ROUTE_TABLE)
     (route,) = graph.routes_of(table)
     assert route.kind == "unknown"
     assert "NAT gateway nat, whose connectivity_type is unknown during preview" in route.why
@@ -141,7 +141,7 @@ def test_a_main_route_table_that_cannot_be_resolved_is_undecidable_not_local_onl
             ),
         ],
     )
-    (subnet,) = graph.of_type(guard.graph.SUBNET)
+    (subnet,) = graph.of_type(guard.stack.types.SUBNET)
     egress = graph.egress_of_subnet(subnet)
     assert egress.tables == []
     assert egress.undecidable == [
@@ -171,7 +171,7 @@ def test_routes_and_associations_through_vpc_main_route_table_id_meet_on_one_tab
             ),
         ],
     )
-    (subnet,) = graph.of_type(guard.graph.SUBNET)
+    (subnet,) = graph.of_type(guard.stack.types.SUBNET)
     egress = graph.egress_of_subnet(subnet)
     assert [t.name for t in egress.tables] == ["main route table of VPC v"]
     assert [r.describe() for r in egress.igw] == [

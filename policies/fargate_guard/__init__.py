@@ -1,42 +1,36 @@
-"""The fargate-networking-guard policies, one module each. `policies/__main__.py` serves them as a policy pack."""
+"""The fargate-networking-guard policies. `policies/__main__.py` serves them as a policy pack.
 
-from . import (
-    alb_hardening,
-    alb_http_redirect,
-    alb_sg_internet_ports,
-    default_sg_closed,
-    ecs_service_public_ip,
-    image_pull_path,
-    interface_endpoints_reachable,
-    nat_without_s3_endpoint,
-    production_single_nat,
-    public_images_egress,
-    s3_gateway_endpoint,
-    sensitive_tasks_private,
-    subnet_no_auto_public_ip,
-    task_sg_ingress,
-    vpc_flow_logs,
-)
+The pack's policy list is derived, never kept by hand: every module of `rules/` defines one `POLICY` (built with
+`stack_policy`, which carries its name and its default enforcement level), and `discover()` collects them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from pulumi_policy import EnforcementLevel, StackValidationPolicy
+
+from . import rules
 
 PACK_NAME = "fargate-networking-guard"
+DEFAULT_LEVEL = EnforcementLevel.ADVISORY  # the pack's level, for a policy that would set none
 
-MANDATORY = [
-    sensitive_tasks_private.POLICY,
-    task_sg_ingress.POLICY,
-    s3_gateway_endpoint.POLICY,
-    image_pull_path.POLICY,
-    public_images_egress.POLICY,
-    interface_endpoints_reachable.POLICY,
-]
-ADVISORY = [
-    alb_sg_internet_ports.POLICY,
-    alb_http_redirect.POLICY,
-    alb_hardening.POLICY,
-    ecs_service_public_ip.POLICY,
-    nat_without_s3_endpoint.POLICY,
-    production_single_nat.POLICY,
-    vpc_flow_logs.POLICY,
-    default_sg_closed.POLICY,
-    subnet_no_auto_public_ip.POLICY,
-]
+
+def module_name(policy_name: str) -> str:
+    """The module a policy lives in: its id in snake case."""
+    return policy_name.replace("-", "_")
+
+
+def discover() -> dict[str, StackValidationPolicy]:
+    """Module name -> the policy it registers, for every module of `rules/`."""
+    found = {}
+    for info in sorted(pkgutil.iter_modules(rules.__path__), key=lambda m: m.name):
+        found[info.name] = importlib.import_module(f"{rules.__name__}.{info.name}").POLICY
+    return found
+
+
+POLICIES = discover()
+MANDATORY = [p for p in POLICIES.values() if p.enforcement_level == EnforcementLevel.MANDATORY]
+ADVISORY = [p for p in POLICIES.values() if p.enforcement_level != EnforcementLevel.MANDATORY]
 ALL_POLICIES = MANDATORY + ADVISORY

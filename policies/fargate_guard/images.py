@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .graph import LOG_GROUP, Res, StackGraph
+from .stack import Res, StackGraph
+from .stack.types import LOG_GROUP
 
 PRIVATE_ECR = re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/")
 

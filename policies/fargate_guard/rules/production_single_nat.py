@@ -6,8 +6,10 @@ from collections import defaultdict
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, stack_policy
-from .graph import NAT, VPC, Res, StackGraph
+from ..findings import Findings
+from ..stack import Res, StackGraph
+from ..stack.types import NAT, VPC
+from ..stack_policy import stack_policy
 
 SCHEMA = {
     "production": {
@@ -42,21 +44,21 @@ def _is_production(graph: StackGraph, config: dict, vpc: Res, nats: list[Res]) -
     )
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     nats_by_vpc: dict[str, list[Res]] = defaultdict(list)
     for nat in graph.of_type(NAT):
         vpc = graph.vpc_of(nat)
         if vpc is None:
-            verdict.undecidable(nat, "its subnet or VPC is not in this stack")
+            findings.undecidable(nat, "its subnet or VPC is not in this stack")
         elif nat.get("connectivityType") != "private":
             nats_by_vpc[vpc.urn].append(nat)
     for vpc in graph.of_type(VPC):
         nats = nats_by_vpc.get(vpc.urn, [])
         if not nats or not _is_production(graph, config, vpc, nats):
             continue
-        verdict.check()
+        findings.check()
         if len(nats) == 1:
-            verdict.violation(
+            findings.violation(
                 nats[0],
                 f"VPC {vpc.name} is production but all its private subnets egress through the single NAT gateway "
                 f"{nats[0].name}: an outage of its availability zone cuts every task off. Add one NAT per AZ.",

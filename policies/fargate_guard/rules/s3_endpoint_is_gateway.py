@@ -6,26 +6,28 @@ import re
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, stack_policy
-from .graph import ENDPOINT, StackGraph, is_unknown
+from ..findings import Findings
+from ..stack import StackGraph, is_unknown
+from ..stack.types import ENDPOINT
+from ..stack_policy import stack_policy
 
 S3_SERVICE = re.compile(r"^com\.amazonaws\.[a-z0-9-]+\.s3$")
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     for endpoint in graph.of_type(ENDPOINT):
         service = endpoint.get("serviceName")
         if is_unknown(service):
-            verdict.undecidable(endpoint, "its service name is unknown during preview")
+            findings.undecidable(endpoint, "its service name is unknown during preview")
             continue
         if not S3_SERVICE.match(str(service)):
             continue
-        verdict.check()
+        findings.check()
         kind = endpoint.get("vpcEndpointType") or "Gateway"
         if is_unknown(kind):
-            verdict.undecidable(endpoint, "its endpoint type is unknown during preview")
+            findings.undecidable(endpoint, "its endpoint type is unknown during preview")
         elif kind == "Interface":
-            verdict.violation(
+            findings.violation(
                 endpoint,
                 f"VPC endpoint {endpoint.name} serves {service} as an Interface endpoint, billed per hour and per GB; "
                 "make it a Gateway endpoint (vpc_endpoint_type='Gateway', route_table_ids=[the private route tables]), "

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, stack_policy
-from .graph import LB, StackGraph, is_unknown
+from ..findings import Findings
+from ..stack import StackGraph, is_unknown
+from ..stack.types import LB
+from ..stack_policy import stack_policy
 
 SCHEMA = {
     "requireDropInvalidHeaders": {"type": "boolean", "default": True, "description": "ELB.4"},
@@ -14,11 +16,11 @@ SCHEMA = {
 }
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     for lb in graph.of_type(LB):
         if (lb.get("loadBalancerType") or "application") != "application":
             continue
-        verdict.check()
+        findings.check()
         logs = lb.get("accessLogs")
         settings = [
             ("requireDropInvalidHeaders", lb.get("dropInvalidHeaderFields"), "drop_invalid_header_fields=True (ELB.4)"),
@@ -30,11 +32,11 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
             if not config[knob]:
                 continue
             if is_unknown(value):
-                verdict.undecidable(lb, f"{fix} is unknown during preview")
+                findings.undecidable(lb, f"{fix} is unknown during preview")
             elif value is not True:
                 missing.append(fix)
         if missing:
-            verdict.violation(lb, f"Application load balancer {lb.name} lacks {', '.join(missing)}; set them.")
+            findings.violation(lb, f"Application load balancer {lb.name} lacks {', '.join(missing)}; set them.")
 
 
 POLICY = stack_policy(

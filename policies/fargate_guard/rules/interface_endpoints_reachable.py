@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, names, stack_policy
-from .graph import ECS_SERVICE, ENDPOINT, SG, Res, StackGraph, cidr_covers, endpoint_service, endpoint_type, is_unknown
+from ..findings import Findings, names
+from ..stack import Res, StackGraph, cidr_covers, endpoint_service, endpoint_type, is_unknown
+from ..stack.types import ECS_SERVICE, ENDPOINT, SG
+from ..stack_policy import stack_policy
 
 HTTPS = 443
 
@@ -19,22 +21,22 @@ def _task_sgs_by_vpc(graph: StackGraph) -> dict[str, list[Res]]:
     return by_vpc
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     task_sgs = _task_sgs_by_vpc(graph)
     for endpoint in graph.of_type(ENDPOINT):
         kind = endpoint_type(endpoint)
         if kind is None:
-            verdict.undecidable(endpoint, "its endpoint type is unknown during preview")
+            findings.undecidable(endpoint, "its endpoint type is unknown during preview")
             continue
         if kind != "Interface":
             continue
-        verdict.check()
+        findings.check()
         label = f"Interface endpoint {endpoint.name} ({endpoint_service(endpoint) or 'unknown service'})"
         dns = endpoint.get("privateDnsEnabled")
         if is_unknown(dns):
-            verdict.undecidable(endpoint, "private_dns_enabled is unknown during preview")
+            findings.undecidable(endpoint, "private_dns_enabled is unknown during preview")
         elif dns is not True:
-            verdict.violation(
+            findings.violation(
                 endpoint,
                 f"{label} has private DNS off, so tasks resolve the service's public name and never use it; "
                 "set private_dns_enabled=True.",
@@ -42,10 +44,10 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
         vpc = graph.vpc_of(endpoint)
         sgs = graph.refs(endpoint, "securityGroupIds", endpoint.get("securityGroupIds"), SG)
         if sgs.unresolved:
-            verdict.undecidable(endpoint, f"security groups {', '.join(sgs.unresolved)} are not in this stack")
+            findings.undecidable(endpoint, f"security groups {', '.join(sgs.unresolved)} are not in this stack")
             continue
         if not sgs.resources:
-            verdict.violation(
+            findings.violation(
                 endpoint,
                 f"{label} has no security group, so it gets the VPC's default SG, which admits only itself; "
                 "give it an SG that admits tcp 443 from the VPC CIDR.",
@@ -73,9 +75,9 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
         if from_vpc or (wanted and wanted <= admitted):
             continue
         if unsure:
-            verdict.undecidable(endpoint, "a rule of its security groups has unknown ports or CIDR during preview")
+            findings.undecidable(endpoint, "a rule of its security groups has unknown ports or CIDR during preview")
             continue
-        verdict.violation(
+        findings.violation(
             endpoint,
             f"{label} is unreachable: its security groups {names(sgs.resources)} admit tcp 443 from neither the "
             f"VPC CIDR {vpc_cidr if vpc else '(VPC not in this stack)'} nor all the task SGs of the VPC "

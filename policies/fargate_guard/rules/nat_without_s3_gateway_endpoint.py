@@ -4,26 +4,28 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, stack_policy
-from .graph import NAT, StackGraph, endpoint_service, endpoint_type
+from ..findings import Findings
+from ..stack import StackGraph, endpoint_service, endpoint_type
+from ..stack.types import NAT
+from ..stack_policy import stack_policy
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     for nat in graph.of_type(NAT):
         if nat.get("connectivityType") == "private":
             continue
-        verdict.check()
+        findings.check()
         vpc = graph.vpc_of(nat)
         if vpc is None:
-            verdict.undecidable(nat, "its subnet or VPC is not in this stack")
+            findings.undecidable(nat, "its subnet or VPC is not in this stack")
             continue
         endpoints = graph.endpoints_in(vpc)
         if any(endpoint_service(e) == "s3" and endpoint_type(e) == "Gateway" for e in endpoints):
             continue
         if any(endpoint_service(e) is None for e in endpoints):
-            verdict.undecidable(nat, "an endpoint of its VPC has a service name unknown during preview")
+            findings.undecidable(nat, "an endpoint of its VPC has a service name unknown during preview")
             continue
-        verdict.violation(
+        findings.violation(
             nat,
             f"NAT gateway {nat.name} serves VPC {vpc.name}, which has no S3 Gateway endpoint, so S3 and ECR layer "
             "traffic pays NAT data processing; add a free S3 Gateway endpoint on the private route tables.",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, stack_policy
-from .graph import DEFAULT_ROUTE_CIDRS, LB, StackGraph, ports_within, span
+from ..findings import Findings
+from ..stack import StackGraph, ports_within, span
+from ..stack.types import DEFAULT_ROUTE_CIDRS, LB
+from ..stack_policy import stack_policy
 
 SCHEMA = {
     "allowedPorts": {
@@ -17,27 +19,27 @@ SCHEMA = {
 }
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     allowed = {int(p) for p in config["allowedPorts"]}
     reported = set()
     for lb in graph.of_type(LB):
         sgs = graph.lb_security_groups(lb)
         for value in sgs.unresolved:
-            verdict.undecidable(lb, f"security group {value} is not in this stack")
+            findings.undecidable(lb, f"security group {value} is not in this stack")
         for sg in sgs.resources:
-            verdict.check()
+            findings.check()
             for ingress in graph.ingress_of(sg):
                 if ingress.kind not in ("cidr", "ipv6") or ingress.value not in DEFAULT_ROUTE_CIDRS:
                     continue
                 if ingress.ports is None:
-                    verdict.undecidable(sg, f"{ingress.label} has ports unknown during preview")
+                    findings.undecidable(sg, f"{ingress.label} has ports unknown during preview")
                     continue
                 if ports_within(ingress.ports, allowed):
                     continue
                 if (ingress.rule.urn, ingress.label) in reported:
                     continue
                 reported.add((ingress.rule.urn, ingress.label))
-                verdict.violation(
+                findings.violation(
                     ingress.rule,
                     f"Security group {sg.name} of load balancer {lb.name} admits {ingress.value} on "
                     f"{span(ingress.ports)} ({ingress.label}); open only {sorted(allowed)} to the internet.",

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, flag_if_true, stack_policy
-from .graph import ECS_SERVICE, StackGraph
+from ..findings import Findings, flag_if_true
+from ..stack import StackGraph
+from ..stack.types import ECS_SERVICE
+from ..stack_policy import stack_policy
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     for service in graph.of_type(ECS_SERVICE):
-        verdict.check()
+        findings.check()
         net = service.get("networkConfiguration")
         assign = net.get("assignPublicIp") if isinstance(net, dict) else net
         message = (
             f"ECS service {service.name} assigns public IPs to its tasks; set assign_public_ip=false and reach "
             "the internet through a NAT gateway or VPC endpoints."
         )
-        flag_if_true(verdict, service, assign, "assign_public_ip", message)
+        flag_if_true(findings, service, assign, "assign_public_ip", message)
 
 
 POLICY = stack_policy(

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, flag_if_true, stack_policy
-from .graph import SUBNET, StackGraph
+from ..findings import Findings, flag_if_true
+from ..stack import StackGraph
+from ..stack.types import SUBNET
+from ..stack_policy import stack_policy
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     for subnet in graph.of_type(SUBNET):
-        verdict.check()
+        findings.check()
         message = (
             f"Subnet {subnet.name} auto-assigns public IPs to every interface launched in it; set "
             "map_public_ip_on_launch=False and give public IPs only where needed (the ALB and NAT have their own)."
         )
-        flag_if_true(verdict, subnet, subnet.get("mapPublicIpOnLaunch"), "map_public_ip_on_launch", message)
+        flag_if_true(findings, subnet, subnet.get("mapPublicIpOnLaunch"), "map_public_ip_on_launch", message)
 
 
 POLICY = stack_policy(

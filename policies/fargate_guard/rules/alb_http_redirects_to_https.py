@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, stack_policy
-from .graph import LB, LISTENER, StackGraph, as_list
+from ..findings import Findings
+from ..stack import StackGraph, as_list
+from ..stack.types import LB, LISTENER
+from ..stack_policy import stack_policy
 
 
 def _redirects_to_https(listener) -> bool:
@@ -15,16 +17,16 @@ def _redirects_to_https(listener) -> bool:
     )
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     for lb in graph.of_type(LB):
         listeners = graph.referrers(lb, "loadBalancerArn", LISTENER)
         https = [x for x in listeners if x.get("protocol") == "HTTPS"]
         if not https:
             continue
-        verdict.check()
+        findings.check()
         for listener in listeners:
             if listener.get("protocol") == "HTTP" and not _redirects_to_https(listener):
-                verdict.violation(
+                findings.violation(
                     listener,
                     f"Listener {listener.name} of load balancer {lb.name} serves plain HTTP although HTTPS listener "
                     f"{https[0].name} exists; make its default action a redirect to HTTPS (port 443, HTTP_301).",

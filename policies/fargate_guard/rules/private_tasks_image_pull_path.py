@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, isolated_services, stack_policy
-from .graph import StackGraph, endpoint_service, endpoint_type
-from .images import uses_awslogs
+from ..findings import Findings, isolated_services
+from ..images import uses_awslogs
+from ..stack import StackGraph, endpoint_service, endpoint_type
+from ..stack_policy import stack_policy
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     s3_tables = graph.s3_gateway_tables()
-    for service, isolated in isolated_services(graph, verdict):
+    for service, isolated in isolated_services(graph, findings):
         missing: list[str] = []
         uncovered: dict[str, list[str]] = {}
         for egress in isolated:
@@ -27,7 +28,7 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
         needed = ["ecr.api", "ecr.dkr"]
         logs = uses_awslogs(graph, graph.task_definition(service))
         if logs is None and "logs" not in interface:
-            verdict.undecidable(service, "its container definitions (awslogs or not) are unknown during preview")
+            findings.undecidable(service, "its container definitions (awslogs or not) are unknown during preview")
         elif logs:
             needed.append("logs")
         vpc_name = vpc.name if vpc else "?"
@@ -35,10 +36,10 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
         if not missing:
             continue
         if any(endpoint_service(e) is None or endpoint_type(e) is None for e in endpoints):
-            verdict.undecidable(service, "an endpoint of its VPC has a service name or type unknown during preview")
+            findings.undecidable(service, "an endpoint of its VPC has a service name or type unknown during preview")
             continue
         subnets = ", ".join(sorted({e.subnet.name for e in isolated}))
-        verdict.violation(
+        findings.violation(
             service,
             f"ECS service {service.name} runs in subnets {subnets} with neither a NAT nor an internet gateway route, "
             f"so it can only pull images through VPC endpoints, and it lacks {'; '.join(dict.fromkeys(missing))}. "

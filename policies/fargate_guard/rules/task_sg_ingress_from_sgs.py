@@ -3,18 +3,35 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, names, stack_policy
-from .graph import ECS_SERVICE, Res, StackGraph, ports_within, span
+from ..findings import Findings, names
+from ..stack import Res, StackGraph, ports_within, span
+from ..stack.types import ECS_SERVICE
+from ..stack_policy import stack_policy
+
+
+@dataclass(frozen=True)
+class Denied:
+    """The rule admits a source it must not: `what` names it for the message."""
+
+    what: str
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """Whether the rule is allowed can't be told (yet): `reason` says why."""
+
+    reason: str
 
 
 def _ports(ports: set[int]) -> str:
     return "/".join(str(p) for p in sorted(ports)) or "none"
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     services = graph.of_type(ECS_SERVICE)
     by_namespace: dict[str, list[Res]] = defaultdict(list)
     task_sgs: dict[str, list[Res]] = {}
@@ -27,12 +44,12 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
     for service in services:
         if service.get("networkConfiguration") is None:
             continue  # not awsvpc (EC2 bridge/host networking): tasks use the instance's security groups
-        verdict.check()
+        findings.check()
         sgs = graph.service_network(service)[1]
         for value in sgs.unresolved:
-            verdict.undecidable(service, f"security group {value} is not in this stack")
+            findings.undecidable(service, f"security group {value} is not in this stack")
         if not sgs.resources and not sgs.unresolved:
-            verdict.violation(
+            findings.violation(
                 service,
                 f"ECS service {service.name} sets no security group, so its tasks get the VPC's default SG; "
                 "give it a task SG that admits only its load balancer's SG and Service Connect peers.",
@@ -46,20 +63,20 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
         peer_sgs = {sg.urn for p in peers for sg in task_sgs[p.urn]} if sc_ports or sc_aliases is not None else set()
         for sg in sgs.resources:
             for ingress in graph.ingress_of(sg):
-                problem = _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_aliases, missing)
-                if problem is None:
+                judged = _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_aliases, missing)
+                if judged is None:
                     continue
-                if problem.startswith("?"):
-                    verdict.undecidable(service, f"{ingress.label}: {problem[1:]}")
+                if isinstance(judged, Undecided):
+                    findings.undecidable(service, f"{ingress.label}: {judged.reason}")
                     continue
                 key = (ingress.rule.urn, f"{sg.name}/{ingress.value}/{service.name}")
                 if key in reported:
                     continue
                 reported.add(key)
                 allowed = _allowed(lbs, lb_ports, peers, sc_ports | (sc_aliases or set()))
-                verdict.violation(
+                findings.violation(
                     ingress.rule,
-                    f"Task security group {sg.name} of ECS service {service.name} admits {problem} "
+                    f"Task security group {sg.name} of ECS service {service.name} admits {judged.what} "
                     f"({ingress.label}, {span(ingress.ports)}). {allowed} "
                     "Remove that rule or reference the right security group.",
                 )
@@ -76,38 +93,38 @@ def _allowed(lbs: list[Res], lb_ports: set[int], peers: list[Res], sc_ports: set
     return f"It may admit only {' and '.join(sources)}."
 
 
-def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_aliases, missing) -> str | None:
-    """None when the ingress is allowed, a description when it is not, "?reason" when it can't be told."""
+def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_aliases, missing) -> Denied | Undecided | None:
+    """None when the ingress is allowed, Denied when it is not, Undecided when it can't be told."""
     if ingress.kind == "cidr":
-        return f"the CIDR {ingress.value}"
+        return Denied(f"the CIDR {ingress.value}")
     if ingress.kind == "ipv6":
-        return f"the IPv6 CIDR {ingress.value}"
+        return Denied(f"the IPv6 CIDR {ingress.value}")
     if ingress.kind == "prefix-list":
-        return f"the prefix list {ingress.value}"
+        return Denied(f"the prefix list {ingress.value}")
     if ingress.kind != "sg" or ingress.source is None:
         if missing:
-            return "?" + "; ".join(missing)
-        return f"?source {ingress.value} is unknown or not in this stack"
+            return Undecided("; ".join(missing))
+        return Undecided(f"source {ingress.value} is unknown or not in this stack")
     src = ingress.source.urn
     if src not in lb_sgs and src not in peer_sgs:
         if missing and not lb_sgs:
-            return "?" + "; ".join(missing)
-        return (
+            return Undecided("; ".join(missing))
+        return Denied(
             f"the security group {ingress.source.name}, which is neither the SG of a load balancer in front of it "
             "nor the task SG of a Service Connect caller"
         )
     if ingress.ambiguous:
         return None
     if ingress.ports is None:
-        return "?its ports are unknown during preview"
+        return Undecided("its ports are unknown during preview")
     allowed = (lb_ports if src in lb_sgs else set()) | (sc_ports if src in peer_sgs else set())
     if ports_within(ingress.ports, allowed):
         return None
     if src in peer_sgs and sc_aliases is not None:
         # The server's container port is unknown during preview. Its client alias port is the usual one, but a
         # guess never passes a rule: the rule is undecided until the container definitions are known.
-        return "?its Service Connect container port is unknown during preview"
-    return f"the security group {ingress.source.name} on more than its container port"
+        return Undecided("its Service Connect container port is unknown during preview")
+    return Denied(f"the security group {ingress.source.name} on more than its container port")
 
 
 POLICY = stack_policy(

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, stack_policy
-from .graph import FLOW_LOG, VPC, StackGraph
+from ..findings import Findings
+from ..stack import StackGraph
+from ..stack.types import FLOW_LOG, VPC
+from ..stack_policy import stack_policy
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     for vpc in graph.of_type(VPC):
-        verdict.check()
+        findings.check()
         if not graph.referrers(vpc, "vpcId", FLOW_LOG):
-            verdict.violation(
+            findings.violation(
                 vpc,
                 f"VPC {vpc.name} has no flow log; add aws.ec2.FlowLog(vpc_id=..., traffic_type='REJECT' or 'ALL') "
                 "to CloudWatch Logs or S3.",

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from .common import Verdict, isolated_services, stack_policy
-from .graph import StackGraph
-from .images import images_of, registry
+from ..findings import Findings, isolated_services
+from ..images import images_of, registry
+from ..stack import StackGraph
+from ..stack_policy import stack_policy
 
 
-def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
-    for service, isolated in isolated_services(graph, verdict):
+def check(graph: StackGraph, config: dict, findings: Findings) -> None:
+    for service, isolated in isolated_services(graph, findings):
         images = images_of(graph, graph.task_definition(service))
         if images is None:
             # Even when they come from an ECR repository, a sidecar may pull from a public registry: never a pass.
-            verdict.undecidable(
+            findings.undecidable(
                 service, f"the container images of ECS service {service.name} are unknown during preview"
             )
             continue
@@ -23,7 +24,7 @@ def check(graph: StackGraph, config: dict, verdict: Verdict) -> None:
             continue
         listed = ", ".join(f"container {n} uses {i} ({r})" for n, i, r in public)
         subnets = ", ".join(sorted(e.subnet.name for e in isolated))
-        verdict.violation(
+        findings.violation(
             service,
             f"ECS service {service.name} runs in subnets {subnets} with neither a NAT nor an internet gateway route, "
             f"but {listed}; VPC endpoints only reach private ECR. Mirror the image through an ECR pull-through "
