@@ -40,6 +40,15 @@ MATRIX: dict[str, set[tuple[str, str, str]]] = {
     "no-flow-log": {("vpc-flow-logs", "main-vpc", A)},
     "open-default-sg": {("default-sg-closed", "main-default-sg", A)},
     "subnet-auto-public-ip": {("subnet-no-auto-public-ip", "public-a", A)},
+    "public-ip-string": {("sensitive-tasks-private", "backend", M), ("ecs-service-no-public-ip", "backend", A)},
+    "subnet-auto-public-ip-string": {("subnet-no-auto-public-ip", "public-a", A)},
+    "narrow-igw-route": {("sensitive-tasks-private", "backend", M)},
+    "igw-attachment": {("sensitive-tasks-private", "backend", M)},
+    "default-sg-task": {(INGRESS, "backend", M), ("default-sg-closed", "main-vpc", A)},
+    "default-sg-resource-task": {(INGRESS, "main-default-sg", M), ("default-sg-closed", "main-default-sg", A)},
+    "secondary-cidr": {(REACH, "ecr-api-endpoint", M), (REACH, "ecr-dkr-endpoint", M), (REACH, "logs-endpoint", M)},
+    "http-only": {("alb-http-redirects-to-https", "http-listener", A)},
+    "dns-hostnames-off": {(REACH, "ecr-api-endpoint", M), (REACH, "ecr-dkr-endpoint", M), (REACH, "logs-endpoint", M)},
 }
 
 

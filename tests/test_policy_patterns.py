@@ -167,19 +167,14 @@ def test_a_public_sidecar_behind_unknown_container_definitions_is_never_passed(p
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_an_unknown_gateway_is_not_taken_for_the_igw_when_the_table_also_names_another_gateway(policy_pack, mode):
-    # mt-b's table: inline 0.0.0.0/0 to a VPN gateway, 10.9.0.0/16 to the IGW. In preview both gateway ids are
-    # unknown and the table depends on both gateways: undecidable, not an IGW route. Once known: compliant.
+def test_a_table_with_any_route_to_the_igw_is_public_even_when_which_route_cant_be_told(policy_pack, mode):
+    # mt-b's table: inline 0.0.0.0/0 to a VPN gateway, 10.9.0.0/16 to the IGW. A route to an internet gateway, for
+    # any destination, makes a subnet public (AWS's definition). In preview both gateway ids are unknown, but the
+    # table depends on the IGW, whose id can only have gone into one of its routes: public in both modes.
     report = judge(policy_pack, "main_table", mode, config={"fixture:flaw": "vpn-inline"})
-    assert flagged(report) == set()
-    reasons = not_applicable(report)
-    if mode == "preview":
-        assert reasons["sensitive-tasks-private"] == (
-            "could not decide: mt-worker: the gateway of inline route #1 (0.0.0.0/0) of mt-vpn-rt is unknown during "
-            "preview (one of mt-igw, mt-vgw)"
-        )
-    else:
-        assert "sensitive-tasks-private" not in reasons
+    assert flagged(report) == expected(report, {("sensitive-tasks-private", "mt-worker", "mandatory")})
+    (violation,) = report.violations
+    assert "internet gateway mt-igw" in violation.message
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -108,9 +108,10 @@ def _table(routes, deps):
         # the one unknown gatewayId of the table: the IGW went into it, the NAT into natGatewayId
         ([{"cidrBlock": "0.0.0.0/0", "gatewayId": U}, {"cidrBlock": "10.9.0.0/16", "natGatewayId": U}],
          ["igw", "nat"], ["igw", "unknown"]),
-        # two unknown gatewayIds, an IGW and a NAT among the dependencies: either may be either
+        # two unknown gatewayIds, an IGW and a NAT among the dependencies: either may be either; but the IGW's id
+        # went into one of them, so the table has a route to the IGW (listed last): its subnets are public
         ([{"cidrBlock": "0.0.0.0/0", "gatewayId": U}, {"cidrBlock": "10.9.0.0/16", "gatewayId": U}],
-         ["igw", "nat"], ["unknown", "unknown"]),
+         ["igw", "nat"], ["unknown", "unknown", "igw"]),
     ],
 )  # fmt: skip
 def test_an_unknown_inline_gateway_is_attributed_only_as_far_as_the_evidence_goes(guard, routes, deps, kinds):
@@ -177,3 +178,44 @@ def test_routes_and_associations_through_vpc_main_route_table_id_meet_on_one_tab
     assert [r.describe() for r in egress.igw] == [
         "main route table of VPC v sends 0.0.0.0/0 to internet gateway igw (route default (0.0.0.0/0))"
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(True, True), (False, False), ("true", True), ("false", False), ("True", True), ("0", False), (None, False)],
+)
+def test_booleans_are_read_the_way_the_provider_reads_them(guard, value, expected):
+    assert guard.stack.values.as_bool(value) is expected
+
+
+def test_an_unknown_boolean_is_unknown_and_a_non_boolean_cannot_be_read(guard):
+    assert guard.stack.values.as_bool(U) is guard.stack.values.UNKNOWN
+    with pytest.raises(ValueError):
+        guard.stack.values.as_bool("yes")
+
+
+def test_a_nat_in_the_subnet_it_serves_gives_no_internet_egress(guard):
+    # The subnet's only route sends 0.0.0.0/0 to a NAT gateway that sits in that same subnet: no IGW anywhere.
+    graph = _graph(
+        guard,
+        [
+            ("aws:ec2/vpc:Vpc", "v", {"cidrBlock": "10.0.0.0/16"}, {}),
+            ("aws:ec2/subnet:Subnet", "s", {"vpcId": U, "cidrBlock": "10.0.1.0/24"}, {"vpcId": ["v"]}),
+            ("aws:ec2/natGateway:NatGateway", "nat", {"subnetId": U}, {"subnetId": ["s"]}),
+            (
+                "aws:ec2/routeTable:RouteTable",
+                "rt",
+                {"vpcId": U, "routes": [{"cidrBlock": "0.0.0.0/0", "natGatewayId": U}]},
+                {"vpcId": ["v"], "routes": ["nat"]},
+            ),
+            (
+                "aws:ec2/routeTableAssociation:RouteTableAssociation",
+                "rta",
+                {"subnetId": U, "routeTableId": U},
+                {"subnetId": ["s"], "routeTableId": ["rt"]},
+            ),
+        ],
+    )
+    (subnet,) = graph.of_type(guard.stack.types.SUBNET)
+    egress = graph.egress_of_subnet(subnet)
+    assert not egress.has_internet and egress.undecidable == [] and egress.nat == []

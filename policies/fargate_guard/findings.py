@@ -7,8 +7,9 @@ from typing import Any
 
 from pulumi_policy import ReportViolation, StackValidationArgs
 
-from .stack import Egress, Res, StackGraph, is_unknown
+from .stack import Egress, Res, StackGraph
 from .stack.types import ECS_SERVICE
+from .stack.values import UNKNOWN, as_bool
 
 
 class Findings:
@@ -54,10 +55,12 @@ def isolated_services(graph: StackGraph, findings: Findings) -> Iterator[tuple[R
 
 
 def flag_if_true(findings: Findings, res: Res, value: Any, setting: str, message: str) -> None:
-    """A boolean setting that must not be true: violation when true, undecidable when unknown."""
-    if is_unknown(value):
+    """A boolean setting that must not be true ("true" included, as the provider reads it): violation when true,
+    undecidable when unknown."""
+    value = as_bool(value)
+    if value is UNKNOWN:
         findings.undecidable(res, f"{setting} is unknown during preview")
-    elif value is True:
+    elif value:
         findings.violation(res, message)
 
 

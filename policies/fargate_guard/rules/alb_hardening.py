@@ -5,8 +5,9 @@ from __future__ import annotations
 from pulumi_policy import EnforcementLevel
 
 from ..findings import Findings
-from ..stack import StackGraph, is_unknown
+from ..stack import StackGraph
 from ..stack.types import LB
+from ..stack.values import UNKNOWN, as_bool
 from ..stack_policy import stack_policy
 
 SCHEMA = {
@@ -31,9 +32,9 @@ def check(graph: StackGraph, config: dict, findings: Findings) -> None:
         for knob, value, fix in settings:
             if not config[knob]:
                 continue
-            if is_unknown(value):
+            if as_bool(value) is UNKNOWN:
                 findings.undecidable(lb, f"{fix} is unknown during preview")
-            elif value is not True:
+            elif as_bool(value) is not True:
                 missing.append(fix)
         if missing:
             findings.violation(lb, f"Application load balancer {lb.name} lacks {', '.join(missing)}; set them.")

@@ -61,8 +61,8 @@ POLICY = stack_policy(
     name="sensitive-tasks-private",
     description=(
         "A sensitive ECS service (tagged data-classification=sensitive on the service or its task definition) "
-        "must not get a public IP nor run in a subnet whose route table sends 0.0.0.0/0 or ::/0 to an internet "
-        "gateway. Fix: assign_public_ip=false and private subnets (NAT or VPC endpoints)."
+        "must not get a public IP nor run in a public subnet (its route table has a route to an internet gateway). "
+        "Fix: assign_public_ip=false and private subnets (NAT or VPC endpoints)."
     ),
     level=EnforcementLevel.MANDATORY,
     check=check,

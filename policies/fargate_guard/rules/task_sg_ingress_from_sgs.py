@@ -1,15 +1,16 @@
-"""task-sg-ingress-from-sgs: task SGs admit only the SGs of their load balancers and Service Connect peers."""
+"""task-sg-ingress-from-sgs: task SGs admit only the SGs of their load balancers and Service Connect peers, on the
+ports of the services that use them (one SG shared by several services may admit each one's port)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pulumi_policy import EnforcementLevel
 
 from ..findings import Findings, names
 from ..stack import Res, StackGraph, ports_within, span
-from ..stack.types import ECS_SERVICE
+from ..stack.types import ECS_SERVICE, IMPLICIT_DEFAULT_SG
 from ..stack_policy import stack_policy
 
 
@@ -31,6 +32,19 @@ def _ports(ports: set[int]) -> str:
     return "/".join(str(p) for p in sorted(ports)) or "none"
 
 
+@dataclass
+class Allowed:
+    """What a task SG may admit, over every service that uses it (services behind one load balancer may share it)."""
+
+    services: list[Res] = field(default_factory=list)
+    lbs: list[Res] = field(default_factory=list)
+    peers: list[Res] = field(default_factory=list)
+    lb: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # LB SG URN -> container ports
+    peer: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # caller task SG URN -> SC ports
+    aliases: set[int] | None = None  # client alias ports of Service Connect entries whose port is unknown
+    missing: list[str] = field(default_factory=list)  # what could not be followed from service to load balancer
+
+
 def check(graph: StackGraph, config: dict, findings: Findings) -> None:
     services = graph.of_type(ECS_SERVICE)
     by_namespace: dict[str, list[Res]] = defaultdict(list)
@@ -40,7 +54,8 @@ def check(graph: StackGraph, config: dict, findings: Findings) -> None:
         ns = graph.namespace_key(service)
         if ns:
             by_namespace[ns].append(service)
-    reported: set[tuple[str, str]] = set()
+    allowed_by_sg: dict[str, Allowed] = {}
+    sg_of: dict[str, Res] = {}
     for service in services:
         if service.get("networkConfiguration") is None:
             continue  # not awsvpc (EC2 bridge/host networking): tasks use the instance's security groups
@@ -56,44 +71,75 @@ def check(graph: StackGraph, config: dict, findings: Findings) -> None:
             )
             continue
         lbs, missing = graph.load_balancers_of(service)
-        lb_sgs = {sg.urn for lb in lbs for sg in graph.lb_security_groups(lb).resources}
         lb_ports = graph.lb_ports(service)
         sc_ports, sc_aliases = graph.service_connect_ports(service)
         peers = [p for p in by_namespace.get(graph.namespace_key(service) or "", []) if p is not service]
         peer_sgs = {sg.urn for p in peers for sg in task_sgs[p.urn]} if sc_ports or sc_aliases is not None else set()
         for sg in sgs.resources:
-            for ingress in graph.ingress_of(sg):
-                judged = _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_aliases, missing)
-                if judged is None:
-                    continue
-                if isinstance(judged, Undecided):
-                    findings.undecidable(service, f"{ingress.label}: {judged.reason}")
-                    continue
-                key = (ingress.rule.urn, f"{sg.name}/{ingress.value}/{service.name}")
-                if key in reported:
-                    continue
-                reported.add(key)
-                allowed = _allowed(lbs, lb_ports, peers, sc_ports | (sc_aliases or set()))
-                findings.violation(
-                    ingress.rule,
-                    f"Task security group {sg.name} of ECS service {service.name} admits {judged.what} "
-                    f"({ingress.label}, {span(ingress.ports)}). {allowed} "
-                    "Remove that rule or reference the right security group.",
-                )
+            sg_of[sg.urn] = sg
+            allowed = allowed_by_sg.setdefault(sg.urn, Allowed())
+            allowed.services.append(service)
+            allowed.lbs += [lb for lb in lbs if lb not in allowed.lbs]
+            allowed.peers += [p for p in peers if p not in allowed.peers]
+            allowed.missing += missing
+            for lb in lbs:
+                for lb_sg in graph.lb_security_groups(lb).resources:
+                    allowed.lb[lb_sg.urn] |= lb_ports
+            for peer_sg in peer_sgs:
+                allowed.peer[peer_sg] |= sc_ports
+            if sc_aliases is not None:
+                allowed.aliases = (allowed.aliases or set()) | sc_aliases
+    for sg_urn, allowed in allowed_by_sg.items():
+        _judge_sg(graph, sg_of[sg_urn], allowed, findings)
 
 
-def _allowed(lbs: list[Res], lb_ports: set[int], peers: list[Res], sc_ports: set[int]) -> str:
+def _judge_sg(graph: StackGraph, sg: Res, allowed: Allowed, findings: Findings) -> None:
+    users = allowed.services
+    of = f"ECS service {users[0].name}" if len(users) == 1 else f"ECS services {names(users)}"
+    reported: set[tuple[str, str]] = set()
+    for ingress in graph.ingress_of(sg):
+        judged = _judge(ingress, allowed)
+        if judged is None:
+            continue
+        if isinstance(judged, Undecided):
+            for service in users:
+                findings.undecidable(service, f"{ingress.label}: {judged.reason}")
+            continue
+        if (ingress.rule.urn, ingress.value) in reported:
+            continue
+        reported.add((ingress.rule.urn, ingress.value))
+        # The rule AWS gives a VPC's default SG is no resource of the stack: report it on the service using it.
+        holder = users[0] if ingress.rule.type == IMPLICIT_DEFAULT_SG else ingress.rule
+        findings.violation(
+            holder,
+            f"Task security group {sg.name} of {of} admits {judged.what} ({ingress.label}, {span(ingress.ports)}). "
+            f"{_allowed(graph, allowed)} Remove that rule or reference the right security group.",
+        )
+
+
+def _allowed(graph: StackGraph, allowed: Allowed) -> str:
     sources = []
-    if lbs:
-        sources.append(f"the SGs of load balancers {names(lbs)} on container port {_ports(lb_ports)}")
-    if peers and sc_ports:
-        sources.append(f"the task SGs of Service Connect callers {names(peers)} on port {_ports(sc_ports)}")
+    lb_ports = set().union(*allowed.lb.values()) if allowed.lb else set()
+    sc_ports = set().union(*allowed.peer.values()) if allowed.peer else set()
+    if allowed.lbs:
+        sources.append(f"the SGs of load balancers {names(allowed.lbs)} on container port {_ports(lb_ports)}")
+    if allowed.peers and (sc_ports or allowed.aliases):
+        ports = _ports(sc_ports | (allowed.aliases or set()))
+        sources.append(f"the task SGs of Service Connect callers {names(allowed.peers)} on port {ports}")
     if not sources:
         return "It has no load balancer and no Service Connect caller, so it should admit nothing."
-    return f"It may admit only {' and '.join(sources)}."
+    text = f"It may admit only {' and '.join(sources)}."
+    bare = [lb for lb in allowed.lbs if not graph.lb_security_groups(lb).resources and not lb.get("securityGroups")]
+    if bare:
+        text += (
+            f" Load balancer {names(bare)} has no security group, so there is no SG to admit: give it one "
+            "(security_groups on aws.lb.LoadBalancer; a network load balancer gets one only when it is created, "
+            "so adding it replaces the load balancer) and admit that SG."
+        )
+    return text
 
 
-def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_aliases, missing) -> Denied | Undecided | None:
+def _judge(ingress, allowed: Allowed) -> Denied | Undecided | None:
     """None when the ingress is allowed, Denied when it is not, Undecided when it can't be told."""
     if ingress.kind == "cidr":
         return Denied(f"the CIDR {ingress.value}")
@@ -102,13 +148,13 @@ def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_aliases, missing) -
     if ingress.kind == "prefix-list":
         return Denied(f"the prefix list {ingress.value}")
     if ingress.kind != "sg" or ingress.source is None:
-        if missing:
-            return Undecided("; ".join(missing))
+        if allowed.missing:
+            return Undecided("; ".join(dict.fromkeys(allowed.missing)))
         return Undecided(f"source {ingress.value} is unknown or not in this stack")
     src = ingress.source.urn
-    if src not in lb_sgs and src not in peer_sgs:
-        if missing and not lb_sgs:
-            return Undecided("; ".join(missing))
+    if src not in allowed.lb and src not in allowed.peer:
+        if allowed.missing and not allowed.lb:
+            return Undecided("; ".join(dict.fromkeys(allowed.missing)))
         return Denied(
             f"the security group {ingress.source.name}, which is neither the SG of a load balancer in front of it "
             "nor the task SG of a Service Connect caller"
@@ -117,10 +163,9 @@ def _judge(ingress, lb_sgs, lb_ports, peer_sgs, sc_ports, sc_aliases, missing) -
         return None
     if ingress.ports is None:
         return Undecided("its ports are unknown during preview")
-    allowed = (lb_ports if src in lb_sgs else set()) | (sc_ports if src in peer_sgs else set())
-    if ports_within(ingress.ports, allowed):
+    if ports_within(ingress.ports, allowed.lb.get(src, set()) | allowed.peer.get(src, set())):
         return None
-    if src in peer_sgs and sc_aliases is not None:
+    if src in allowed.peer and allowed.aliases is not None:
         # The server's container port is unknown during preview. Its client alias port is the usual one, but a
         # guess never passes a rule: the rule is undecided until the container definitions are known.
         return Undecided("its Service Connect container port is unknown during preview")

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from .model import Refs, Res, unique
 from .routes import Egress, Routing
 from .snapshot import Snapshot
-from .types import CLUSTER, LB, LISTENER, LISTENER_RULE, NAMESPACES, SG, SUBNET, TARGET_GROUP, TASK_DEF
-from .values import as_list, as_port, is_unknown
+from .types import CLUSTER, LB, LISTENER, LISTENER_RULE, NAMESPACES, SECURITY_GROUPS, SUBNET, TARGET_GROUP, TASK_DEF
+from .values import as_bool, as_list, as_port, is_unknown
 
 
 class Ecs(Routing):
@@ -27,7 +27,7 @@ class Ecs(Routing):
             return Refs([], ["<unknown network configuration>"]), Refs([], ["<unknown network configuration>"])
         net = net if isinstance(net, dict) else {}
         subnets = self.refs(service, "networkConfiguration", net.get("subnets"), SUBNET)
-        sgs = self.refs(service, "networkConfiguration", net.get("securityGroups"), SG)
+        sgs = self.refs(service, "networkConfiguration", net.get("securityGroups"), *SECURITY_GROUPS)
         return subnets, sgs
 
     def task_definition(self, service: Res) -> Res | None:
@@ -97,7 +97,7 @@ class Ecs(Routing):
         return unique(lbs), missing
 
     def lb_security_groups(self, lb: Res) -> Refs:
-        return self.refs(lb, "securityGroups", lb.get("securityGroups"), SG)
+        return self.refs(lb, "securityGroups", lb.get("securityGroups"), *SECURITY_GROUPS)
 
     def lb_ports(self, service: Res) -> set[int]:
         """Container ports a service exposes to its load balancers."""
@@ -109,7 +109,7 @@ class Ecs(Routing):
 
     def service_connect(self, service: Res) -> dict | None:
         sc = service.get("serviceConnectConfiguration")
-        return sc if isinstance(sc, dict) and sc.get("enabled") is True else None
+        return sc if isinstance(sc, dict) and as_bool(sc.get("enabled")) is True else None
 
     def namespace_key(self, service: Res) -> str | None:
         """What identifies a service's Service Connect namespace: the namespace resource's URN, else its ARN or name.

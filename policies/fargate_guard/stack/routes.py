@@ -1,8 +1,13 @@
-"""Routing: which route tables apply to a subnet, what each route targets, and how a subnet reaches the internet.
+"""Routing: the VPC a resource belongs to, which route tables apply to a subnet, what each route targets, and how a
+subnet reaches the internet.
 
 A subnet's route tables come from its `RouteTableAssociation`s, else from its VPC's main route table
 (`MainRouteTableAssociation`, else the table AWS created with the VPC, one implicit node per VPC). Routes are a
 table's inline `routes` plus every `aws.ec2.Route` pointing at it.
+
+AWS's definitions (Amazon VPC User Guide): a subnet is public when its route table has a route to an internet
+gateway, whatever the destination; a public NAT gateway reaches the internet only from a subnet whose route table
+sends 0.0.0.0/0 to an internet gateway.
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ from typing import Any
 from .model import Index, Res, unique
 from .snapshot import Snapshot
 from .types import (
+    CIDR_ASSOC,
     DEFAULT_ROUTE_CIDRS,
     DEFAULT_ROUTE_TABLE,
     ENDPOINT_RT_ASSOC,
     IGW,
+    IGW_ATTACHMENT,
     IMPLICIT_MAIN_RT,
     MAIN_RT_ASSOC,
     MANAGED_PREFIX_LIST,
@@ -44,7 +51,7 @@ INDIRECT_TARGETS = {
 
 class RouteKind(StrEnum):
     IGW = "igw"  # an internet gateway
-    NAT = "nat"  # a public NAT gateway
+    NAT = "nat"  # a public NAT gateway in a subnet routed to an internet gateway
     INDIRECT = "indirect"  # another network that may reach the internet elsewhere (transit gateway, private NAT...)
     OTHER = "other"  # a target that never leads to the internet (a VPN gateway, no target)
     UNKNOWN = "unknown"  # can't be told during preview, or not in this stack
@@ -73,14 +80,15 @@ class Egress:
 
     subnet: Res
     tables: list[Res]
-    igw: list[Route] = field(default_factory=list)
-    nat: list[Route] = field(default_factory=list)
+    igw: list[Route] = field(default_factory=list)  # every route to an internet gateway: the subnet is public
+    nat: list[Route] = field(default_factory=list)  # default routes to a NAT gateway that reaches the internet
     indirect: list[Route] = field(default_factory=list)  # through a transit gateway, peering, appliance...
     undecidable: list[str] = field(default_factory=list)
 
     @property
     def has_internet(self) -> bool:
-        return bool(self.igw or self.nat)
+        """A default route to an internet gateway or to a NAT gateway that reaches the internet."""
+        return bool(self.nat) or any(r.dest in DEFAULT_ROUTE_CIDRS for r in self.igw)
 
 
 def nat_connectivity(nat: Res) -> str | None:
@@ -97,6 +105,7 @@ class Routing(Index):
         self._main_tables: dict[str, Res] = {}  # VPC URN -> its implicit main route table (or the DefaultRouteTable)
         self._main_by_id: dict[str, Res] = {}  # a VPC's known mainRouteTableId / defaultRouteTableId -> that node
         self._egress: dict[str, Egress] = {}
+        self._in_progress: set[str] = set()  # subnets whose egress is being computed (a NAT's subnet, recursively)
         for vpc in self.of_type(VPC):
             node = self.implicit_main_table(vpc)
             for key in ("mainRouteTableId", "defaultRouteTableId"):
@@ -110,25 +119,35 @@ class Routing(Index):
                     self.link(table, key, res)
 
     def resolve_extra(self, value: str, types: tuple[str, ...]) -> Res | None:
-        return self._main_by_id.get(value) if IMPLICIT_MAIN_RT in types else None
+        if IMPLICIT_MAIN_RT in types and value in self._main_by_id:
+            return self._main_by_id[value]
+        return super().resolve_extra(value, types)
 
     def extra_candidates(self, res: Res, key: str, types: tuple[str, ...]) -> list[Res]:
         # A route table id that came from a VPC is its main route table (`vpc.main_route_table_id`).
-        if IMPLICIT_MAIN_RT not in types:
-            return []
-        return unique(self.implicit_main_table(vpc) for vpc in res.dep_types(key, VPC))
+        extra = [self.implicit_main_table(vpc) for vpc in res.dep_types(key, VPC)] if IMPLICIT_MAIN_RT in types else []
+        return unique(extra + super().extra_candidates(res, key, types))
 
     def vpc_of(self, res: Res) -> Res | None:
-        """The VPC of a subnet, SG, route table, endpoint, IGW... (via `vpcId`, or via a subnet for a NAT)."""
+        """The VPC of a subnet, SG, route table, endpoint, IGW... (via `vpcId`, also when it is given as a secondary
+        CIDR block association's `vpc_id`, or via a subnet for a NAT)."""
         if res.type == VPC:
             return res
         vpc = self.ref(res, "vpcId", VPC)
+        if vpc is None and res.type != CIDR_ASSOC:
+            assoc = self.ref(res, "vpcId", CIDR_ASSOC)
+            vpc = self.vpc_of(assoc) if assoc else None
         if vpc is None and res.type == NAT:
             subnet = self.ref(res, "subnetId", SUBNET)
             return self.vpc_of(subnet) if subnet else None
         if vpc is None and res.type == DEFAULT_ROUTE_TABLE:
             return self.ref(res, "defaultRouteTableId", VPC)
         return vpc
+
+    def vpc_cidr_blocks(self, vpc: Res) -> list[str | None]:
+        """Every IPv4 CIDR block of a VPC: its primary block and its secondary blocks (None when unknown)."""
+        blocks = [vpc.get("cidrBlock")] + [a.get("cidrBlock") for a in self.referrers(vpc, "vpcId", CIDR_ASSOC)]
+        return [b if isinstance(b, str) and not is_unknown(b) else None for b in blocks]
 
     def implicit_main_table(self, vpc: Res) -> Res:
         """The route table AWS created with the VPC (`vpc.main_route_table_id`): the `DefaultRouteTable` resource
@@ -185,13 +204,29 @@ class Routing(Index):
         # Inline routes share one dependency list ("routes"): an unknown gateway id is one of its resources.
         shared = table.deps.get("routes", [])
         sole = sum(1 for r in inline if is_unknown(r.get("gatewayId"))) == 1
+        unsure: list[Route] = []  # inline routes whose gateway, unknown during preview, can't be attributed
         for i, r in enumerate(as_list(table.get("routes"))):
             if isinstance(r, dict):
-                dest = r.get("cidrBlock") or r.get("ipv6CidrBlock")
+                dest = r.get("cidrBlock") or r.get("ipv6CidrBlock") or r.get("destinationPrefixListId")
                 label = f"inline route #{i + 1} ({dest}) of {table.name}"
                 routes.append(self._route(table, table, label, dest, r, shared, shared, sole))
+                if routes[-1].kind == RouteKind.UNKNOWN and is_unknown(r.get("gatewayId")):
+                    unsure.append(routes[-1])
+        igws = unique(self._igw_of(d) for d in shared if d.type in (IGW, IGW_ATTACHMENT))
+        if unsure and igws and not any(r.kind == RouteKind.IGW for r in routes):
+            # The IGW's id went into one of these routes (nothing else in a route takes it): the table has a route
+            # to an internet gateway, which is all it takes to make its subnets public.
+            labels = " or ".join(r.label for r in unsure)
+            dests = " or ".join(str(r.dest) for r in unsure)
+            target = igws[0] if len(igws) == 1 else None
+            igw_names = ", ".join(sorted(g.name for g in igws))
+            routes.append(Route(table, table, labels, dests, RouteKind.IGW, target, igw_names))
         for route in self.referrers(table, "routeTableId", ROUTE):
-            dest = route.get("destinationCidrBlock") or route.get("destinationIpv6CidrBlock")
+            dest = (
+                route.get("destinationCidrBlock")
+                or route.get("destinationIpv6CidrBlock")
+                or route.get("destinationPrefixListId")
+            )
             gateways, nats = route.deps.get("gatewayId", []), route.deps.get("natGatewayId", [])
             routes.append(self._route(table, route, f"route {route.name} ({dest})", dest, route.props, gateways, nats))
         return routes
@@ -206,8 +241,10 @@ class Routing(Index):
             return self._nat_route(table, holder, label, dest, nat_id, [d for d in nat_deps if d.type == NAT])
         if gateway_id is not None:
             if is_unknown(gateway_id):
-                igws = [d for d in gateway_deps if d.type == IGW]
-                others = [d for d in gateway_deps if d.type not in (IGW, VPC, SUBNET, MANAGED_PREFIX_LIST)]
+                igws = unique(self._igw_of(d) for d in gateway_deps if d.type in (IGW, IGW_ATTACHMENT))
+                others = [
+                    d for d in gateway_deps if d.type not in (IGW, IGW_ATTACHMENT, VPC, SUBNET, MANAGED_PREFIX_LIST)
+                ]
                 target = igws[0] if len(igws) == 1 else None
                 if igws and (not others or sole):
                     # Only an IGW could have given the id, or this is the one unknown gateway id its IGW went into.
@@ -220,7 +257,8 @@ class Routing(Index):
                     )
             else:
                 target = self.by_id.get(gateway_id)
-                if (target and target.type == IGW) or str(gateway_id).startswith("igw-"):
+                target = self._igw_of(target) if target is not None and target.type == IGW_ATTACHMENT else target
+                if (target and target.type in (IGW, IGW_ATTACHMENT)) or str(gateway_id).startswith("igw-"):
                     kind = RouteKind.IGW
             target_name = target.name if target else str(gateway_id)
         elif indirect:
@@ -250,7 +288,13 @@ class Routing(Index):
             return Route(table, holder, label, dest, RouteKind.UNKNOWN, None, name, why)
         kinds = {nat_connectivity(c) for c in candidates}
         if kinds == {"public"}:
-            return Route(table, holder, label, dest, RouteKind.NAT, target, name)
+            reach = [self._nat_reaches_internet(c) for c in candidates]
+            if all(ok is True for ok, _ in reach):
+                return Route(table, holder, label, dest, RouteKind.NAT, target, name)
+            if all(ok is False for ok, _ in reach):
+                return Route(table, holder, label, dest, RouteKind.OTHER, target, f"{name} ({reach[0][1]})")
+            why = "; ".join(w for ok, w in reach if ok is not True)
+            return Route(table, holder, label, dest, RouteKind.UNKNOWN, target, name, f"{label}: {why}")
         if kinds == {"private"}:
             return Route(table, holder, label, dest, RouteKind.INDIRECT, target, f"private NAT gateway {name}")
         if len(candidates) == 1:
@@ -260,6 +304,31 @@ class Routing(Index):
             why = f"{label} sends {dest} to one of NAT gateways {listed}, not all of them public"
         return Route(table, holder, label, dest, RouteKind.UNKNOWN, target, name, why)
 
+    def _igw_of(self, res: Res) -> Res:
+        """An internet gateway, or the one an `InternetGatewayAttachment` attaches (the attachment itself when that
+        IGW is not in this stack: it still names an internet gateway)."""
+        if res.type == IGW_ATTACHMENT:
+            return self.ref(res, "internetGatewayId", IGW) or res
+        return res
+
+    def _nat_reaches_internet(self, nat: Res) -> tuple[bool | None, str]:
+        """Whether a public NAT gateway's own subnet sends 0.0.0.0/0 to an internet gateway (None: can't tell)."""
+        subnet = self.ref(nat, "subnetId", SUBNET)
+        if subnet is None:
+            return None, f"the subnet of NAT gateway {nat.name} is not in this stack"
+        if subnet.urn in self._in_progress:
+            # Its subnet's default route is the one being followed, to a NAT gateway: it is no route to an IGW
+            # (a route table holds one route per destination).
+            return False, f"in subnet {subnet.name}, whose 0.0.0.0/0 route leads to a NAT gateway, not to an IGW"
+        egress = self.egress_of_subnet(subnet)
+        if any(r.dest == "0.0.0.0/0" for r in egress.igw):
+            return True, ""
+        if egress.undecidable:
+            return None, f"whether NAT gateway {nat.name}'s subnet {subnet.name} routes to an internet gateway: " + (
+                "; ".join(egress.undecidable)
+            )
+        return False, f"in subnet {subnet.name}, which has no 0.0.0.0/0 route to an internet gateway"
+
     def egress_of_subnet(self, subnet: Res) -> Egress:
         """How a subnet reaches the internet: its default routes to an IGW or a NAT, or why that is undecidable.
 
@@ -268,27 +337,38 @@ class Routing(Index):
         cached = self._egress.get(subnet.urn)
         if cached is not None:
             return cached
+        self._in_progress.add(subnet.urn)
+        try:
+            egress = self._egress_of(subnet)
+        finally:
+            self._in_progress.discard(subnet.urn)
+        self._egress[subnet.urn] = egress
+        return egress
+
+    def _egress_of(self, subnet: Res) -> Egress:
         tables, why = self.route_tables_of_subnet(subnet)
         egress = Egress(subnet, tables)
         if why:
             egress.undecidable.append(why)
         for table in tables:
             for route in self.routes_of(table):
+                if route.kind == RouteKind.IGW:
+                    egress.igw.append(route)  # any route to an internet gateway makes the subnet public
+                    if not isinstance(route.dest, str) or is_unknown(route.dest):
+                        egress.undecidable.append(f"{route.label} has a destination unknown during preview")
+                    continue
                 if is_unknown(route.dest):
-                    if route.kind in (RouteKind.IGW, RouteKind.NAT, RouteKind.UNKNOWN):
+                    if route.kind in (RouteKind.NAT, RouteKind.UNKNOWN):
                         egress.undecidable.append(f"{route.label} has a destination unknown during preview")
                     continue
                 if route.dest not in DEFAULT_ROUTE_CIDRS:
                     continue
-                if route.kind == RouteKind.IGW:
-                    egress.igw.append(route)
-                elif route.kind == RouteKind.NAT:
+                if route.kind == RouteKind.NAT:
                     egress.nat.append(route)
                 elif route.kind == RouteKind.INDIRECT:
                     egress.indirect.append(route)
                 elif route.kind == RouteKind.UNKNOWN:
                     egress.undecidable.append(route.why or f"the target of {route.label} is unknown during preview")
-        self._egress[subnet.urn] = egress
         return egress
 
     def subnet_egress(self, subnets: list[Res]) -> list[Egress]:

@@ -1,5 +1,6 @@
 """Security groups: every ingress source a security group admits, whichever way its rules were written (inline
-`ingress`, `aws.ec2.SecurityGroupRule`, `aws.vpc.SecurityGroupIngressRule`)."""
+`ingress`, `aws.ec2.SecurityGroupRule`, `aws.vpc.SecurityGroupIngressRule`), and each VPC's default security group,
+reached through `vpc.default_security_group_id` like any other."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from dataclasses import dataclass
 
 from .model import Index, Res, unique
 from .snapshot import Snapshot
-from .types import SG, SG_INGRESS_RULE, SG_RULE
-from .values import as_list, is_unknown, port_range
+from .types import DEFAULT_SG, IMPLICIT_DEFAULT_SG, SECURITY_GROUPS, SG_INGRESS_RULE, SG_RULE, VPC
+from .values import as_bool, as_list, is_unknown, known, port_range
 
 # Input names of the separate ingress rule resources: protocol, source SG, IPv4 CIDR, IPv6 CIDR, prefix list, self.
 SEPARATE_RULE_KEYS = {
@@ -40,6 +41,44 @@ class SecurityGroups(Index):
     def __init__(self, snap: Snapshot) -> None:
         super().__init__(snap)
         self._ingress: dict[str, list[Ingress]] = {}
+        self._default_sgs: dict[str, Res] = {}  # VPC URN -> its default SG (the DefaultSecurityGroup, or a node)
+        self._default_sg_by_id: dict[str, Res] = {}  # a VPC's known defaultSecurityGroupId -> that node
+        for vpc in self.of_type(VPC):
+            node = self.default_sg(vpc)
+            value = known(vpc.get("defaultSecurityGroupId"))
+            if isinstance(value, str) and value and value not in self.by_id:
+                self._default_sg_by_id[value] = node
+        # Rules written against `vpc.default_security_group_id` belong to that node.
+        for typ in SEPARATE_RULE_KEYS:
+            for rule in self.of_type(typ):
+                for sg in self.refs(
+                    rule, "securityGroupId", rule.get("securityGroupId"), IMPLICIT_DEFAULT_SG
+                ).resources:
+                    self.link(sg, "securityGroupId", rule)
+
+    def resolve_extra(self, value: str, types: tuple[str, ...]) -> Res | None:
+        if IMPLICIT_DEFAULT_SG in types and value in self._default_sg_by_id:
+            return self._default_sg_by_id[value]
+        return super().resolve_extra(value, types)
+
+    def extra_candidates(self, res: Res, key: str, types: tuple[str, ...]) -> list[Res]:
+        # A security group id that came from a VPC is its default SG (`vpc.default_security_group_id`).
+        extra = [self.default_sg(vpc) for vpc in res.dep_types(key, VPC)] if IMPLICIT_DEFAULT_SG in types else []
+        return unique(extra + super().extra_candidates(res, key, types))
+
+    def default_sg(self, vpc: Res) -> Res:
+        """The security group AWS created with the VPC: the `DefaultSecurityGroup` resource that adopts it, else one
+        node standing for it, with the rule AWS gives it (all traffic from itself)."""
+        node = self._default_sgs.get(vpc.urn)
+        if node is None:
+            adopted = self.referrers(vpc, "vpcId", DEFAULT_SG)
+            if adopted:
+                node = adopted[0]
+            else:
+                urn, name = f"{vpc.urn}#default-security-group", f"default security group of VPC {vpc.name}"
+                node = Res(urn, IMPLICIT_DEFAULT_SG, name, {"vpcId": vpc.get("id")}, {"vpcId": [vpc]})
+            self._default_sgs[vpc.urn] = node
+        return node
 
     def ingress_of(self, sg: Res) -> list[Ingress]:
         """Every ingress source admitted by a security group: inline rules, SecurityGroupRule and
@@ -51,6 +90,9 @@ class SecurityGroups(Index):
 
     def _ingress_of(self, sg: Res) -> list[Ingress]:
         out: list[Ingress] = []
+        if sg.type == IMPLICIT_DEFAULT_SG:  # as AWS creates it: all traffic from itself
+            out.append(Ingress(sg, f"the default rule of the {sg.name} (all traffic from itself)", "sg", sg.name, sg,
+                               (0, 65535), "-1"))  # fmt: skip
         inline = as_list(sg.get("ingress"))
         for i, rule in enumerate(inline):
             if not isinstance(rule, dict):
@@ -70,7 +112,7 @@ class SecurityGroups(Index):
                 rule.get("ipv6CidrBlocks"),
                 rule.get("prefixListIds"),
                 rule.get("securityGroups"),
-                bool(rule.get("self")),
+                as_bool(rule.get("self")) is True,
                 shared_key=len(inline) > 1,
             )
         for typ, (proto_key, sg_key, cidr4, cidr6, prefixes, self_key) in SEPARATE_RULE_KEYS.items():
@@ -90,7 +132,7 @@ class SecurityGroups(Index):
                     rule.get(cidr6),
                     rule.get(prefixes),
                     rule.get(sg_key),
-                    bool(self_key and rule.get(self_key)),
+                    bool(self_key) and as_bool(rule.get(self_key)) is True,
                 )
         return out
 
@@ -108,15 +150,15 @@ class SecurityGroups(Index):
             if shared_key and any(is_unknown(v) for v in sg_values):
                 # Inline rules share one dependency list ("ingress"): an unknown SG of one rule could be any SG
                 # any inline rule depends on. Name the ones we can, and keep the rest as candidates.
-                known_refs = self.refs(holder, sg_key, [v for v in sg_values if not is_unknown(v)], SG)
-                candidates = holder.dep_types(sg_key, SG)
+                known_refs = self.refs(holder, sg_key, [v for v in sg_values if not is_unknown(v)], *SECURITY_GROUPS)
+                candidates = holder.dep_types(sg_key, *SECURITY_GROUPS)
                 vague = f"one of the inline ingress rules of {sg.name}"
                 for src in unique(known_refs.resources + candidates):
                     out.append(Ingress(holder, vague, "sg", src.name, src, ports, proto, ambiguous=True))
                 for v in known_refs.unresolved:
                     out.append(Ingress(holder, label, "sg", v, None, ports, proto))
             else:
-                refs = self.refs(holder, sg_key, sg_values, SG)
+                refs = self.refs(holder, sg_key, sg_values, *SECURITY_GROUPS)
                 for src in refs.resources:
                     out.append(Ingress(holder, label, "sg", src.name, src, ports, proto))
                 for v in refs.unresolved:

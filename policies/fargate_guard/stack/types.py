@@ -5,6 +5,8 @@ from __future__ import annotations
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
 IGW = "aws:ec2/internetGateway:InternetGateway"
+IGW_ATTACHMENT = "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment"
+CIDR_ASSOC = "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation"
 NAT = "aws:ec2/natGateway:NatGateway"
 ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
 DEFAULT_ROUTE_TABLE = "aws:ec2/defaultRouteTable:DefaultRouteTable"
@@ -36,6 +38,10 @@ NAMESPACES = (
 # `vpc.main_route_table_id` / `vpc.default_route_table_id` (one node per VPC, see Routing.implicit_main_table).
 IMPLICIT_MAIN_RT = "fargate-guard:implicit/mainRouteTable"
 ROUTE_TABLES = (ROUTE_TABLE, DEFAULT_ROUTE_TABLE, IMPLICIT_MAIN_RT)
+# Likewise the default security group AWS creates with each VPC, reached through `vpc.default_security_group_id`
+# (the `DefaultSecurityGroup` resource when one adopts it, see SecurityGroups.default_sg).
+IMPLICIT_DEFAULT_SG = "fargate-guard:implicit/defaultSecurityGroup"
+SECURITY_GROUPS = (SG, DEFAULT_SG, IMPLICIT_DEFAULT_SG)
 
 DEFAULT_ROUTE_CIDRS = ("0.0.0.0/0", "::/0")
 

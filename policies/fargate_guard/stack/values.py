@@ -75,6 +75,40 @@ def known(value: Any) -> Any:
     return None if is_unknown(value) else value
 
 
+# What the provider accepts for a boolean input (the bridge parses strings as Go's strconv.ParseBool does).
+_TRUE_STRINGS = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+_FALSE_STRINGS = frozenset({"0", "f", "F", "FALSE", "false", "False"})
+
+
+class Unknown:
+    """A boolean the engine sent as unknown during preview (see `as_bool`)."""
+
+    def __bool__(self) -> bool:
+        raise TypeError("an unknown boolean has no truth value: compare with `is UNKNOWN`")
+
+
+UNKNOWN = Unknown()
+
+
+def as_bool(value: Any, default: bool = False) -> bool | Unknown:
+    """A boolean input read the way the provider reads it: True/False, the strings "true"/"false" (and the other
+    spellings Go's ParseBool takes), `default` when unset, or UNKNOWN during preview.
+
+    Any other value is a program the provider would reject: ValueError, which the policy reports as not-applicable.
+    """
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if is_unknown(value):
+        return UNKNOWN
+    if isinstance(value, str) and value in _TRUE_STRINGS:
+        return True
+    if isinstance(value, str) and value in _FALSE_STRINGS:
+        return False
+    raise ValueError(f"{value!r} is not a boolean")
+
+
 def as_list(value: Any) -> list:
     """A list input as a list: None -> [], an unknown array -> [the sentinel]."""
     if value is None:
