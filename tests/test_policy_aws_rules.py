@@ -26,6 +26,10 @@ def test_a_nat_gateway_in_a_subnet_without_an_igw_route_gives_no_internet_egress
     report = judge(policy_pack, "nat_egress", mode, config={"fixture:flaw": "nat-in-private-subnet"})
     findings = {("public-images-need-egress", "worker", M), ("private-tasks-image-pull-path", "worker", M)}
     assert flagged(report) == expected(report, findings)
+    for violation in report.violations:
+        assert "sends 0.0.0.0/0 to NAT gateway nat-a (in subnet nat-home, which has no 0.0.0.0/0 route to an " in (
+            violation.message
+        )
 
 
 @pytest.mark.parametrize("mode", MODES)

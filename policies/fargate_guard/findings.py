@@ -54,6 +54,14 @@ def isolated_services(graph: StackGraph, findings: Findings) -> Iterator[tuple[R
             yield service, isolated
 
 
+def no_egress(isolated: list[Egress]) -> str:
+    """How a message says that subnets have no route to the internet (naming NAT gateways that reach no IGW)."""
+    dead = list(dict.fromkeys(r.describe() for e in isolated for r in e.dead_nat))
+    if not dead:
+        return "with neither a NAT nor an internet gateway route"
+    return f"with no route to the internet ({'; '.join(dead)})"
+
+
 def flag_if_true(findings: Findings, res: Res, value: Any, setting: str, message: str) -> None:
     """A boolean setting that must not be true ("true" included, as the provider reads it): violation when true,
     undecidable when unknown."""

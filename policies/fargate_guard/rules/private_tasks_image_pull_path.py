@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from ..findings import Findings, isolated_services
+from ..findings import Findings, isolated_services, no_egress
 from ..images import uses_awslogs
 from ..stack import StackGraph, endpoint_service, endpoint_type
 from ..stack_policy import stack_policy
@@ -41,7 +41,7 @@ def check(graph: StackGraph, config: dict, findings: Findings) -> None:
         subnets = ", ".join(sorted({e.subnet.name for e in isolated}))
         findings.violation(
             service,
-            f"ECS service {service.name} runs in subnets {subnets} with neither a NAT nor an internet gateway route, "
+            f"ECS service {service.name} runs in subnets {subnets} {no_egress(isolated)}, "
             f"so it can only pull images through VPC endpoints, and it lacks {'; '.join(dict.fromkeys(missing))}. "
             "Without them the deploy fails with CannotPullContainerError; add them or give the subnets a NAT route.",
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from ..findings import Findings, isolated_services
+from ..findings import Findings, isolated_services, no_egress
 from ..images import images_of, registry
 from ..stack import StackGraph
 from ..stack_policy import stack_policy
@@ -26,7 +26,7 @@ def check(graph: StackGraph, config: dict, findings: Findings) -> None:
         subnets = ", ".join(sorted(e.subnet.name for e in isolated))
         findings.violation(
             service,
-            f"ECS service {service.name} runs in subnets {subnets} with neither a NAT nor an internet gateway route, "
+            f"ECS service {service.name} runs in subnets {subnets} {no_egress(isolated)}, "
             f"but {listed}; VPC endpoints only reach private ECR. Mirror the image through an ECR pull-through "
             "cache rule (aws.ecr.PullThroughCacheRule) and reference the ECR copy, or give the subnets a NAT route.",
         )

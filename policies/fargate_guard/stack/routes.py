@@ -70,7 +70,8 @@ class Route:
 
     def describe(self) -> str:
         what = {RouteKind.IGW: "internet gateway ", RouteKind.NAT: "NAT gateway ", RouteKind.INDIRECT: ""}
-        target = what.get(self.kind, "gateway ") + self.target_name
+        nat = self.target is not None and self.target.type == NAT
+        target = ("NAT gateway " if nat else what.get(self.kind, "gateway ")) + self.target_name
         return f"{self.table.label} sends {self.dest} to {target} ({self.label})"
 
 
@@ -83,6 +84,7 @@ class Egress:
     igw: list[Route] = field(default_factory=list)  # every route to an internet gateway: the subnet is public
     nat: list[Route] = field(default_factory=list)  # default routes to a NAT gateway that reaches the internet
     indirect: list[Route] = field(default_factory=list)  # through a transit gateway, peering, appliance...
+    dead_nat: list[Route] = field(default_factory=list)  # default routes to a public NAT that reaches no IGW
     undecidable: list[str] = field(default_factory=list)
 
     @property
@@ -365,6 +367,8 @@ class Routing(Index):
                     continue
                 if route.kind == RouteKind.NAT:
                     egress.nat.append(route)
+                elif route.kind == RouteKind.OTHER and route.target is not None and route.target.type == NAT:
+                    egress.dead_nat.append(route)
                 elif route.kind == RouteKind.INDIRECT:
                     egress.indirect.append(route)
                 elif route.kind == RouteKind.UNKNOWN:
