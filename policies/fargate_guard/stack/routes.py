@@ -70,7 +70,7 @@ class Route:
 
     def describe(self) -> str:
         what = {RouteKind.IGW: "internet gateway ", RouteKind.NAT: "NAT gateway ", RouteKind.INDIRECT: ""}
-        nat = self.target is not None and self.target.type == NAT
+        nat = self.kind == RouteKind.OTHER and self.target is not None and self.target.type == NAT
         target = ("NAT gateway " if nat else what.get(self.kind, "gateway ")) + self.target_name
         return f"{self.table.label} sends {self.dest} to {target} ({self.label})"
 
