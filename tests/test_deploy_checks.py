@@ -32,6 +32,10 @@ RULE_KEYS = ", ".join(
         "referencedSecurityGroupId",
     )
 )
+LEGACY_RULE_KEYS = (
+    "type, securityGroupId, protocol, fromPort, toPort, cidrBlocks, ipv6CidrBlocks, prefixListIds, "
+    "sourceSecurityGroupId, self"
+)
 # (resource, input, check) the bad side must give, in both modes.
 BAD = {
     # character sets: the EC2 API's words (rule resource and inline rule), cfn-lint's schema, a forbidden prefix
@@ -68,6 +72,7 @@ BAD = {
     ("http-again", "loadBalancerArn, port", "collision"),
     ("sc-in", RULE_KEYS, "collision"),
     ("sc-in-again", RULE_KEYS, "collision"),
+    *((name, LEGACY_RULE_KEYS, "collision") for name in ("legacy-rule", "legacy-rule-again")),
     # references into the service's task definition (its container definitions' JSON)
     ("app-service", "loadBalancers[0]", "reference"),
     ("app-service", "serviceConnectConfiguration.services[0]", "reference"),

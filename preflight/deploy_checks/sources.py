@@ -564,4 +564,23 @@ UNIQUE: list[Unique] = [
         )
         for type_ in (SG_INGRESS, SG_EGRESS)
     ),
+    Unique(
+        SG_RULE,
+        (
+            "type",
+            "securityGroupId",
+            "protocol",
+            "fromPort",
+            "toPort",
+            "cidrBlocks",
+            "ipv6CidrBlocks",
+            "prefixListIds",
+            "sourceSecurityGroupId",
+            "self",
+        ),
+        refs=("securityGroupId", "sourceSecurityGroupId", "prefixListIds"),
+        summary="one rule per security group, direction, protocol, port range and peers",
+        quote=_DUPLICATE_RULE_QUOTE,
+        url=_DUPLICATE_RULE_URL,
+    ),
 ]
