@@ -57,6 +57,12 @@ def isolated_services(graph: StackGraph, findings: Findings) -> Iterator[tuple[R
 def no_egress(isolated: list[Egress]) -> str:
     """How a message says that subnets have no route to the internet (naming NAT gateways that reach no IGW)."""
     dead = list(dict.fromkeys(r.describe() for e in isolated for r in e.dead_nat))
+    igw = sorted(e.subnet.name for e in isolated if e.unusable_igw)
+    if igw:
+        dead.append(
+            f"{', '.join(igw)} route to an internet gateway, but its tasks get no public IP (assign_public_ip), "
+            "without which a Fargate task can't use it"
+        )
     if not dead:
         return "with neither a NAT nor an internet gateway route"
     return f"with no route to the internet ({'; '.join(dead)})"

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .model import Refs, Res, unique
 from .routes import Egress, Routing
 from .snapshot import Snapshot
 from .types import CLUSTER, LB, LISTENER, LISTENER_RULE, NAMESPACES, SECURITY_GROUPS, SUBNET, TARGET_GROUP, TASK_DEF
-from .values import as_bool, as_list, as_port, is_unknown
+from .values import UNKNOWN, Unknown, as_bool, as_list, as_port, is_unknown
 
 
 class Ecs(Routing):
@@ -167,15 +168,33 @@ class Ecs(Routing):
                             and isinstance(a.get("port"), int | float)}  # fmt: skip
         return ports, aliases
 
+    def public_ip(self, service: Res) -> bool | Unknown:
+        """Whether a service's tasks get a public IP (`assign_public_ip`, read as the provider reads it)."""
+        net = service.get("networkConfiguration")
+        return as_bool(net.get("assignPublicIp") if isinstance(net, dict) else net)
+
     def isolated_subnets(self, service: Res) -> tuple[list[Egress], list[str]]:
-        """The subnets of a service with neither a NAT nor an internet gateway default route, and what could not
-        be decided."""
+        """The subnets from which a service's tasks can't reach the internet, and what could not be decided.
+
+        A task reaches the internet through a default route to a NAT gateway that reaches one, or to an internet
+        gateway when it has a public IP: a Fargate task without one can't use the IGW (Amazon ECS Developer Guide,
+        Fargate task networking), so it pulls images only through VPC endpoints.
+        """
         subnets, _ = self.service_network(service)
         why = [f"subnet {v} is not in this stack" for v in subnets.unresolved]
         isolated = []
+        public_ip = self.public_ip(service)
         for egress in self.subnet_egress(subnets.resources):
-            if egress.has_internet:
+            if egress.nat:
                 continue
+            unusable_igw = False
+            if egress.has_internet:  # a default route to an internet gateway
+                if public_ip is True:
+                    continue
+                if public_ip is UNKNOWN:
+                    why.append("assign_public_ip is unknown during preview, so whether it can use the IGW is too")
+                    continue
+                unusable_igw = True
             why += [
                 f"subnet {egress.subnet.name}'s {r.describe()}; whether that reaches the internet is decided elsewhere"
                 for r in egress.indirect
@@ -183,5 +202,5 @@ class Ecs(Routing):
             if egress.undecidable or egress.indirect:
                 why.extend(egress.undecidable)
             else:
-                isolated.append(egress)
+                isolated.append(replace(egress, unusable_igw=unusable_igw))  # a copy: the shared one stays as is
         return isolated, why

@@ -85,6 +85,7 @@ class Egress:
     nat: list[Route] = field(default_factory=list)  # default routes to a NAT gateway that reaches the internet
     indirect: list[Route] = field(default_factory=list)  # through a transit gateway, peering, appliance...
     dead_nat: list[Route] = field(default_factory=list)  # default routes to a public NAT that reaches no IGW
+    unusable_igw: bool = False  # its default route goes to an IGW, but the tasks judged have no public IP
     undecidable: list[str] = field(default_factory=list)
 
     @property
