@@ -36,9 +36,19 @@ def test_nat_egress_with_one_nat_per_az_and_an_s3_gateway_is_clean(policy_pack, 
 @pytest.mark.parametrize("mode", MODES)
 def test_sensitive_worker_with_an_inline_igw_route_is_caught_before_ids_exist(policy_pack, mode):
     report = judge(policy_pack, "nat_egress", mode, config={"fixture:flaw": "igw-inline"})
-    assert flagged(report) == expected(report, {("sensitive-tasks-private", "worker", M)})
-    (violation,) = report.violations
-    assert "subnet app-a whose route table app-a-rt sends 0.0.0.0/0 to internet gateway nat-igw" in violation.message
+    # worker gets no public IP, so in app-a it can't use the IGW either: it can't pull its Docker Hub image there.
+    findings = {
+        ("sensitive-tasks-private", "worker", M),
+        ("public-images-need-egress", "worker", M),
+        ("private-tasks-image-pull-path", "worker", M),
+    }
+    assert flagged(report) == expected(report, findings)
+    messages = {v.policy: v.message for v in report.violations}
+    assert (
+        "subnet app-a whose route table app-a-rt sends 0.0.0.0/0 to internet gateway nat-igw"
+        in (messages["sensitive-tasks-private"])
+    )
+    assert "app-a route to an internet gateway, but its tasks get no public IP" in messages["public-images-need-egress"]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -121,9 +131,9 @@ def test_igw_route_on_the_implicit_main_route_table_is_denied(policy_pack, mode)
         "runs in subnets mt-a, mt-b whose main route table of VPC mt-vpc sends 0.0.0.0/0 to internet gateway mt-igw "
         "(route mt-main-default (0.0.0.0/0))"
     ) in violation.message
-    # The subnets do reach the internet: the endpoint-only policies have nothing to judge.
-    reasons = not_applicable(report)
-    assert reasons["private-tasks-image-pull-path"].startswith("no ECS service in this stack runs in subnets")
+    # The subnets route to the IGW, but mt-worker's tasks get no public IP, so they can't use it: they pull through
+    # the endpoints, which are all there.
+    assert "private-tasks-image-pull-path" not in not_applicable(report)
 
 
 @pytest.mark.parametrize("mode", MODES)
