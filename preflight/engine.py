@@ -281,7 +281,9 @@ def _unload_program_modules(project_dir: Path, before: set[str]) -> None:
     """
     for name in set(sys.modules) - before:
         module_file = getattr(sys.modules.get(name), "__file__", None)
-        if module_file and _is_program_file(Path(module_file).resolve(), project_dir):
+        if not module_file or "site-packages" in module_file:  # an installed package (most of them): no resolve
+            continue
+        if _is_program_file(Path(module_file).resolve(), project_dir):
             del sys.modules[name]
 
 
