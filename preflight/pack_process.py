@@ -5,6 +5,7 @@ Only the process's life: spawn, wait for the port it prints, keep its stderr for
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -78,6 +79,10 @@ class PackProcess:
         text = line[0].decode(errors="replace").strip() if line else ""
         if text.isdigit():
             return int(text)
+        if not reader.is_alive() and not text:
+            # Its stdout closed: it is exiting; let it finish, so its status can be told.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(5)
         if reader.is_alive():
             reason = f"printed no port within {self.startup_timeout:.0f} s"
         elif process.poll() is not None:
