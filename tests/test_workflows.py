@@ -163,15 +163,20 @@ def test_policy_group_configs_are_valid_and_advisory_blocks_nothing(policy_pack,
 
 FAKE_GH = '''#!/usr/bin/env python3
 """A stand-in for `gh api` over a JSON file of issue comments: list (with --jq's select by marker), POST, PATCH."""
-import json, os, re, sys
+import json, os, re, shutil, subprocess, sys
 state = os.environ["FAKE_GH_STATE"]
 comments = json.load(open(state))
 args = sys.argv[2:]
 method = args[args.index("--method") + 1] if "--method" in args else "GET"
 path = next(a for a in args if a.startswith("repos/"))
 if method == "GET":
-    marker = re.search(r'startswith\\("([^"]+)"\\)', args[args.index("--jq") + 1]).group(1)
-    print("\\n".join(str(c["id"]) for c in comments if c["body"].startswith(marker)))
+    # gh applies --jq (gojq) to the JSON it got; the real jq runs the same expression where it is installed.
+    expression = args[args.index("--jq") + 1]
+    if shutil.which("jq"):
+        subprocess.run(["jq", "-r", expression], input=json.dumps(comments), text=True, check=True)
+    else:
+        marker = re.search(r'startswith\\("([^"]+)"\\)', expression).group(1)
+        print("\\n".join(str(c["id"]) for c in comments if c["body"].startswith(marker)))
     sys.exit(0)
 body = args[args.index("-f") + 1].removeprefix("body=")
 if method == "POST":
