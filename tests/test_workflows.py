@@ -56,7 +56,10 @@ def test_workflows_and_actions_match_githubs_json_schema(schema, files):
 
 def test_zizmor_offline_has_no_findings():
     result = subprocess.run(
-        [str(BIN / "zizmor"), "--offline", "--no-progress", str(GITHUB)], capture_output=True, text=True, cwd=REPO
+        [str(BIN / "zizmor"), "--offline", "--persona", "auditor", "--no-progress", str(GITHUB)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout
