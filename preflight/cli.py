@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .errors import PreflightError
 from .policy_config import load_policy_config
-from .report import FORMATS, render, summary
+from .report import FORMATS, Options, load_base, load_traffic, render, sections, summary
+from .report.cost import load_prices
 from .runner import DEFAULT_POLICY_PACK, DEFAULT_PROGRAM, MODES, run
 from .stack_references import load_stack_outputs
 
@@ -61,6 +62,31 @@ def _parser() -> argparse.ArgumentParser:
         "(others' outputs are unknown, as preflight has no backend to read them from)",
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument("--diagram", type=Path, metavar="FILE", help="also write the network as a Mermaid diagram")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="BASE.json",
+        help="the base branch's `--format json` report: adds resources added/removed/changed, new and fixed "
+        "violations and the cost delta (JSON and Markdown)",
+    )
+    parser.add_argument(
+        "--traffic",
+        type=Path,
+        metavar="FILE",
+        help="JSON of monthly traffic assumptions for the cost estimate: ecrS3, logs, awsOther, internet (GB), "
+        "albLcu (default: 20, 5, 0, 0 GB and 1 LCU)",
+    )
+    parser.add_argument(
+        "--traffic-gb",
+        action="append",
+        default=[],
+        metavar="KEY=GB",
+        help="one traffic assumption, over --traffic (repeatable), e.g. internet=50",
+    )
+    parser.add_argument(
+        "--prices", type=Path, metavar="FILE", help="prices merged over preflight's dated AWS price file"
+    )
     parser.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     parser.add_argument("--verbose", action="store_true", help="show tracebacks and policy pack output on errors")
@@ -77,8 +103,8 @@ def _stack_tags(pairs: list[str]) -> dict[str, str]:
     return tags
 
 
-def _check_output(path: Path | None) -> None:
-    """Fail before the program runs if the report could not be written."""
+def _check_output(path: Path | None, flag: str = "--output") -> None:
+    """Fail before the program runs if the report (or the diagram) could not be written."""
     if path is None:
         return
     if path.is_dir():
@@ -89,7 +115,7 @@ def _check_output(path: Path | None) -> None:
         reason = "Permission denied"
     else:
         return
-    raise PreflightError(f"--output {path}: cannot write it ({reason})")
+    raise PreflightError(f"{flag} {path}: cannot write it ({reason})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,6 +127,15 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         _check_output(args.output)
+        # Everything the user handed in is checked before the program runs.
+        options = Options(
+            traffic=load_traffic(args.traffic, args.traffic_gb),
+            prices=args.prices,
+            base=load_base(args.compare) if args.compare else None,
+        )
+        if args.prices:
+            load_prices("us-east-1", args.prices)
+        _check_output(args.diagram, "--diagram")
         report = run(
             args.program,
             args.stack,
@@ -116,7 +151,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose and exc.detail:
             print(exc.detail, file=sys.stderr)
         return EXIT_FAILED
-    rendered = render(report, args.format)
+    built = sections(report, options) if args.format in ("json", "markdown") or args.diagram else None
+    rendered = render(report, args.format, options, built)
+    if args.diagram and built is not None:
+        try:
+            args.diagram.write_text(built.diagram.source)
+        except OSError as exc:
+            print(f"preflight: error: --diagram {args.diagram}: cannot write it ({exc.strerror})", file=sys.stderr)
+            return EXIT_FAILED
+        progress(f"wrote the Mermaid diagram to {args.diagram}")
     if args.output:
         try:
             args.output.write_text(rendered)

@@ -84,15 +84,22 @@ class Report:
     def by_urn(self) -> dict[str, Resource]:
         return {r.urn: r for r in self.resources}
 
+    def enclosing(self, urn: str) -> list[Resource]:
+        """The components around a resource that have a position, innermost first."""
+        resources = self.by_urn()
+        found = []
+        resource = resources.get(urn)
+        parent = resources.get(resource.parent) if resource else None
+        while parent is not None and parent.position:
+            found.append(parent)
+            parent = resources.get(parent.parent)
+        return found
+
     def where(self, urn: str) -> str:
         """A resource's position, followed by its enclosing components' ("in network at infra/program.py:165")."""
-        resources = self.by_urn()
-        resource = resources.get(urn)
+        resource = self.by_urn().get(urn)
         if resource is None:
             return ""
         parts = [resource.position] if resource.position else []
-        parent = resources.get(resource.parent)
-        while parent is not None and parent.position:
-            parts.append(f"in {parent.name} at {parent.position}")
-            parent = resources.get(parent.parent)
+        parts += [f"in {parent.name} at {parent.position}" for parent in self.enclosing(urn)]
         return ", ".join(parts)

@@ -61,13 +61,11 @@ def to_sarif(report: Report) -> dict[str, Any]:
         declared = split_position(resource.position) if resource else None
         # A stack-wide finding, or a resource without a known position, points at the stack file.
         location = _physical(*(declared or (report.source_file, 1)))
-        related = []
-        parent = resources.get(resource.parent) if resource else None
-        while parent is not None and (enclosing := split_position(parent.position)):
-            related.append(
-                {**_physical(*enclosing), "id": len(related), "message": {"text": f"component {parent.name}"}}
-            )
-            parent = resources.get(parent.parent)
+        related = [
+            {**_physical(*split_position(parent.position)), "id": n, "message": {"text": f"component {parent.name}"}}
+            for n, parent in enumerate(report.enclosing(violation.urn))
+            if split_position(parent.position)
+        ]
         if resource is not None:
             location["logicalLocations"] = [
                 {"name": resource.name, "fullyQualifiedName": violation.urn, "kind": "resource"}
