@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 PACK_NAME = "fargate-networking-guard"
 # What `git clone` would not bring: venvs, caches, build output.
 NOT_IN_A_CLONE = shutil.ignore_patterns(
-    ".git", ".venv", "venv", "__pycache__", "*.pyc", ".*_cache", "build", "*.egg-info", "out"
+    ".git", ".venv", "venv", "__pycache__", "*.pyc", ".*_cache", "build", "*.egg-info", "out", "node_modules"
 )
 
 

@@ -267,6 +267,8 @@ def test_cli_json_follows_the_contract_and_exits_1_on_a_mandatory_violation():
         "deployFindings",
         "notApplicable",
         "diagnostics",
+        "topology",
+        "cost",
     }
     assert (document["stack"], document["mode"], document["region"]) == ("dev", "preview", "eu-west-1")
     assert document["pack"] == {"name": "preflight-probe", "version": "0.3.0"}

@@ -87,3 +87,15 @@ def test_compare_with_a_file_that_is_not_a_report_exits_2_before_running(tmp_pat
     result = _cli("--compare", str(base))
     assert result.returncode == 2
     assert result.stderr.startswith(f"preflight: error: --compare {base}: schemaVersion None; allowed: 2")
+
+
+def test_deploy_check_findings_fail_the_comment_and_point_at_their_lines(policy_pack):
+    report = judge(policy_pack, "deploy_checks", "preview")
+    text = render(report, "markdown")
+    assert text.startswith("## ❌ Preflight FAIL")
+    header = f"### 🛑 Deploy check findings ({len(report.deploy_findings)}): inputs AWS would reject at `pulumi up`"
+    assert header in text.splitlines()
+    assert f"**{len(report.deploy_findings)}** deploy-check findings" in text
+    source = (PROGRAMS / "deploy_checks" / "__main__.py").read_text().splitlines()
+    line = next(n for n, t in enumerate(source, 1) if '"app-logs"' in t)
+    assert re.search(rf"^- `app-logs` \(aws:cloudwatch/logGroup:LogGroup\) at `[^`]+__main__\.py:{line}`: ", text, re.M)

@@ -32,12 +32,27 @@ def _verdict(report: Report, cost: CostReport | None) -> list[str]:
         f"**{counts['mandatory']}** mandatory",
         f"**{counts['advisory']}** advisory",
         f"**{counts['remediate']}** remediate",
+        *([f"**{counts['deployChecks']}** deploy-check findings"] if counts.get("deployChecks") else []),
         f"{counts['resources']} resources",
         f"policy pack `{report.pack_name}` {report.pack_version}",
     ]
     if cost is not None:
         facts.append(f"est. **{_money(cost.current.total)}/month**")
     return [head, "", " · ".join(facts)]
+
+
+def _deploy_findings(report: Report) -> list[str]:
+    if not report.deploy_findings:
+        return []
+    lines = [
+        "",
+        f"### 🛑 Deploy check findings ({len(report.deploy_findings)}): inputs AWS would reject at `pulumi up`",
+    ]
+    for finding in report.deploy_findings:
+        resource = report.by_urn().get(finding.urn)
+        at = f" at `{resource.position}`" if resource and resource.position else ""
+        lines.append(f"- `{finding.name}` ({finding.type}){at}: {_inline(finding.message)} (source: {finding.source})")
+    return lines
 
 
 def _violations(report: Report) -> list[str]:
@@ -141,6 +156,7 @@ def render_markdown(
     comparison: Comparison | None = None,
 ) -> str:
     lines = _verdict(report, cost)
+    lines += _deploy_findings(report)
     lines += _violations(report)
     if comparison is not None:
         lines += _comparison(report, comparison)
