@@ -1,6 +1,6 @@
 """Network from `awsx.ec2.Vpc`: the same layout, built by the awsx component (NAT included).
 
-awsx is a remote component, so its children are not visible to mocks or to this program; it exposes no route
+awsx is a remote component: its children are built by the awsx plugin (preflight models them); it exposes no route
 tables by tier, so the S3 gateway endpoint and interface-endpoint-only egress are not offered on this source.
 
 `pulumi_awsx` is imported only when an AwsxNetwork is built: it costs about 0.2 s of import time, which a stack on
@@ -45,7 +45,9 @@ class AwsxNetwork(pulumi.ComponentResource):
             availability_zone_names=list(layout.availability_zones),
             enable_dns_support=True,
             enable_dns_hostnames=True,
-            subnet_strategy=awsx.ec2.SubnetAllocationStrategy.EXACT,
+            # Auto with cidrBlocks is awsx's explicit layout; Exact would also demand that the subnets tile the whole
+            # VPC CIDR without gaps (awsx/ec2/vpc.ts validateNoGaps), which our layout deliberately does not.
+            subnet_strategy=awsx.ec2.SubnetAllocationStrategy.AUTO,
             subnet_specs=[
                 awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PUBLIC, cidr_blocks=list(layout.public_subnet_cidrs)),
                 awsx.ec2.SubnetSpecArgs(

@@ -6,6 +6,7 @@ the input properties (unknown values carry the SDK's unknown sentinel), dependen
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -32,6 +33,7 @@ from .fakes import FakeAws
 from .positions import position_of, program_stack_trace
 from .project import Project
 from .registration import STACK_TYPE, Registration
+from .remote import ComponentLibrary, RemoteExpander
 from .stack_references import STACK_REFERENCE_TYPE, stack_reference_state
 
 T = TypeVar("T")
@@ -97,6 +99,7 @@ class RecordingMonitor(mocks.MockMonitor):
         diagnostics: list[str],
         stack_outputs: dict[str, dict[str, Any]] | None = None,
         on_record: Callable[[Registration], None] | None = None,
+        libraries: list[ComponentLibrary] | None = None,
     ) -> None:
         super().__init__(fake)
         self.preview = preview
@@ -104,6 +107,10 @@ class RecordingMonitor(mocks.MockMonitor):
         self.stack_outputs = stack_outputs or {}
         self.on_record = on_record
         self.registrations: list[Registration] = []
+        # Remote components a library models (awsx) get their children; others keep the diagnostic below.
+        self.remote = RemoteExpander(libraries or [], fake, fake.region, diagnostics)
+        for token, answer in self.remote.invokes():
+            fake.add_invoke(token, answer)
 
     def _record(self, request, urn: str, *, inputs, outputs, custom: bool, read: bool = False) -> None:
         property_dependencies = getattr(request, "propertyDependencies", {})  # a read request has none
@@ -126,6 +133,11 @@ class RecordingMonitor(mocks.MockMonitor):
 
     def RegisterResource(self, request):
         properties = without_resource_references(request.object)
+        outside_model = ""
+        if request.remote:
+            expanded, outside_model = self.remote.expand(self, request, recorded_inputs=properties)
+            if expanded is not None:
+                return expanded
         if properties is not request.object:
             # The mocks would rebuild each referenced resource (in a loop that never runs); the engine and its
             # providers see the id or URN instead.
@@ -134,7 +146,7 @@ class RecordingMonitor(mocks.MockMonitor):
         if request.remote:
             self.diagnostics.append(
                 f"{request.type} {request.name} is a remote component: a plugin preflight cannot run builds its "
-                "children, so no policy sees them"
+                "children, so no policy sees them" + (f" ({outside_model})" if outside_model else "")
             )
         outputs = response.object
         if self.preview and request.custom:
@@ -306,6 +318,13 @@ def _cheap_source_positions() -> Iterator[None]:
         sdk_resource._get_stack_trace = original
 
 
+def component_libraries() -> list[ComponentLibrary]:
+    """The remote component libraries preflight models."""
+    from .awsx import AwsxLibrary  # imported late: the model imports pulumi_aws, which most callers never need
+
+    return [AwsxLibrary()]
+
+
 class Recorder:
     """One mocked execution of Pulumi code: fake AWS, a recording monitor and the stack config, then `run`.
 
@@ -334,6 +353,7 @@ class Recorder:
             diagnostics=self.diagnostics,
             stack_outputs=stack_outputs,
             on_record=on_record,
+            libraries=component_libraries(),
         )
         self.project, self.stack, self.preview = project, stack, preview
         self.config, self.secret_keys = dict(config or {}), list(secret_keys or [])
@@ -379,6 +399,7 @@ class Recorder:
         with settings.SETTINGS.lock:
             settings.SETTINGS.outputs.clear()
         set_all_config(self.config, self.secret_keys)
+        self.monitor.remote.loop = asyncio.get_event_loop()  # remote expansions register children on the SDK's loop
         try:
             with _cheap_source_positions():
                 result = program()

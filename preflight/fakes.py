@@ -58,22 +58,6 @@ _ARN_IS_ID = {
 }
 
 
-def _awsx_vpc_outputs(name: str) -> dict[str, Any]:
-    def ids(kind: str) -> list[str]:
-        return [f"subnet-0{_digest(name, kind, str(i), length=16)}" for i in range(3)]
-
-    return {
-        "vpcId": f"vpc-0{_digest(name, 'awsx', length=16)}",
-        "publicSubnetIds": ids("public"),
-        "privateSubnetIds": ids("private"),
-        "isolatedSubnetIds": [],
-    }
-
-
-# Outputs of remote components (built by a plugin that preflight cannot run), in update mode.
-_REMOTE_COMPONENT_OUTPUTS: dict[str, Callable[[str], dict[str, Any]]] = {"awsx:ec2:Vpc": _awsx_vpc_outputs}
-
-
 def _type_parts(type_token: str) -> tuple[str, str]:
     """`aws:ec2/vpc:Vpc` -> ("ec2", "vpc")."""
     try:
@@ -96,13 +80,10 @@ class FakeAws(Mocks):
         self.preview = preview
         self.account = Account(region=region)
         self._on_invoke = on_invoke  # (token, simulated)
+        self._extra_invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
     # ---- resources -------------------------------------------------------------------------------------------
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
-        remote = _REMOTE_COMPONENT_OUTPUTS.get(args.typ)
-        if remote is not None:
-            # A remote (plugin-built) component: its outputs are not its inputs, and its children are invisible.
-            return "", {} if self.preview else remote(args.name)
         inputs = dict(args.inputs)
         # A read (`Resource.get`) or an import gives its id; a create gets a fake one, except in preview.
         resource_id = args.resource_id or (None if self.preview else self.fake_id(args.typ, args.name))
@@ -160,7 +141,15 @@ class FakeAws(Mocks):
         return out
 
     # ---- invokes ---------------------------------------------------------------------------------------------
+    def add_invoke(self, token: str, answer: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Answer `token` too (a component library's own invoke, such as awsx:ec2:getDefaultVpc)."""
+        self._extra_invokes[token] = answer
+
     def call(self, args: MockCallArgs) -> dict:
+        extra = self._extra_invokes.get(args.token)
+        if extra is not None:
+            self._on_invoke(args.token, True)
+            return extra(dict(args.args or {}))
         answer = INVOKES.get(args.token)
         self._on_invoke(args.token, answer is not None)
         return answer(dict(args.args or {}), self.account) if answer else {}

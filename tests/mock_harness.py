@@ -169,7 +169,7 @@ LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 
 
 def subnet_ids(run: MockRun, tier: str) -> set[str]:
-    return {s.id for s in run.of_type(SUBNET) if s.inputs["tags"]["tier"] == tier}
+    return {s.id for s in run.of_type(SUBNET) if s.inputs["tags"].get("tier") == tier}
 
 
 def private_route_table_ids(run: MockRun) -> set[str]:

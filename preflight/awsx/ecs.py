@@ -1,0 +1,276 @@
+"""awsx.ecs.FargateService and awsx.ecs.FargateTaskDefinition at pulumi-awsx 3.11.0.
+
+Behaviour carried over from awsx/ecs/fargateService.ts, fargateTaskDefinition.ts, containers.ts,
+fargateMemoryAndCpu.ts, awsx/role.ts and awsx/cloudwatch/logGroup.ts (rewritten, not copied):
+- FargateService: with `taskDefinitionArgs`, a FargateTaskDefinition component named like the service (parent: the
+  service); an aws.ecs.Service named like the component: desiredCount 1, launch type FARGATE, waitForSteadyState
+  true, the load balancers of the task definition's port mappings unless `loadBalancers` is given, and without
+  `networkConfiguration` the default: the default VPC, its private subnets (its public ones with
+  `assignPublicIp`), and a new SecurityGroup `<name>-sg` admitting everything from 0.0.0.0/0 and ::/0
+  (protocol -1) and sending tcp 0-65535 anywhere.
+- FargateTaskDefinition: a LogGroup named like the component; roles `<name>-task` and `<name>-execution` assumable
+  by ecs-tasks.amazonaws.com, the execution role with AmazonECSTaskExecutionRolePolicy attached as
+  `<name>-execution-<sha1(arn)[:8]>`; containers sorted by name, each with an awslogs log configuration (stream
+  prefix: the container name) unless it has its own; port mappings keep name, containerPortRange, appProtocol and
+  protocol, with containerPort = containerPort ?? hostPort ?? the target group's port and hostPort = hostPort ??
+  that port ?? containerPort; cpu/memory, when not given, the cheapest Fargate size holding the containers' sums;
+  family `<name>-<sha1(stack + definitions)[:8]>`; requiresCompatibilities FARGATE, networkMode awsvpc.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from ..remote import UNKNOWN, Child, Ref, RemoteComponent, Unmodelled
+from .ec2 import default_vpc, only_modelled
+from .layout import LayoutError
+from .lb import OPEN_EGRESS, OPEN_INGRESS, snake
+
+_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+_ASSUME_ROLE = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Action": "sts:AssumeRole", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Effect": "Allow", "Sid": ""}
+    ],
+}
+_SERVICE_PASS_THROUGH = {
+    "desiredCount",
+    "name",
+    "tags",
+    "propagateTags",
+    "enableEcsManagedTags",
+    "enableExecuteCommand",
+    "healthCheckGracePeriodSeconds",
+    "platformVersion",
+    "deploymentMaximumPercent",
+    "deploymentMinimumHealthyPercent",
+    "deploymentCircuitBreaker",
+    "serviceConnectConfiguration",
+    "serviceRegistries",
+    "forceNewDeployment",
+    "region",
+}
+_SERVICE_OWN = {
+    "cluster",
+    "taskDefinition",
+    "taskDefinitionArgs",
+    "networkConfiguration",
+    "assignPublicIp",
+    "loadBalancers",
+    "continueBeforeSteadyState",
+}
+_TASK_PASS_THROUGH = {"cpu", "memory", "family", "tags", "volumes", "ephemeralStorage", "runtimePlatform", "region"}
+_TASK_OWN = {"container", "containers", "logGroup", "taskRole", "executionRole"}
+_MAPPING_KEPT = ("name", "containerPortRange", "appProtocol")
+
+# Fargate sizes (vCPU, GB) by price, from fargateMemoryAndCpu.ts (its cost weights: 0.04048/vCPU, 0.004445/GB).
+_SIZES = sorted(
+    [(0.25, m) for m in (0.5, 1, 2)]
+    + [(0.5, m) for m in range(1, 5)]
+    + [(1, m) for m in range(2, 9)]
+    + [(2, m) for m in range(4, 17)]
+    + [(4, m) for m in range(8, 31)]
+    + [(8, m) for m in range(16, 61)]
+    + [(16, m) for m in range(32, 121)]
+    + [(32, m) for m in (60, 120, 244)],
+    key=lambda size: 0.04048 * size[0] + 0.004445 * size[1],
+)
+
+
+def fargate_size(containers: list[dict[str, Any]]) -> tuple[str, str]:
+    """(cpu, memory) awsx picks when the task definition gives neither: the cheapest size holding the sums."""
+    memory = sum(c.get("memoryReservation") or c.get("memory") or 0 for c in containers) / 1024
+    cpu = sum(c.get("cpu") or 0 for c in containers) / 1024
+    for vcpu, gb in _SIZES:
+        if vcpu >= cpu and gb >= memory:
+            return str(int(vcpu * 1024)), str(int(gb * 1024))
+    raise Unmodelled(f"requested {cpu} vCPU and {memory} GB exceed Fargate")
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+def _role(component: RemoteComponent, name: str, key: str, policies: list[str], parent: Child) -> Any:
+    spec = component.known(*_task_path(component), key, default={})
+    only_modelled(component, {"skip", "roleArn"}, f"{key}.", spec)
+    if spec.get("skip"):
+        return None
+    if spec.get("roleArn"):
+        return component.at(*_task_path(component), key, "roleArn")
+    role = component.add(aws.iam.Role, name, {"assume_role_policy": json.dumps(_ASSUME_ROLE)}, parent=parent)
+    for arn in policies:
+        component.add(
+            aws.iam.RolePolicyAttachment,
+            f"{name}-{_sha1(arn)}",
+            {"role": role.resource.name, "policy_arn": arn},
+            parent=parent,
+        )
+    return role.resource.arn
+
+
+def _task_path(component: RemoteComponent) -> tuple[str, ...]:
+    return ("taskDefinitionArgs",) if component.type == "awsx:ecs:FargateService" else ()
+
+
+def _task_value(component: RemoteComponent, key: str, default: Any = None) -> Any:
+    return component.known(*_task_path(component), key, default=default)
+
+
+def _containers(component: RemoteComponent) -> dict[str, dict[str, Any]]:
+    single, many = _task_value(component, "container"), _task_value(component, "containers")
+    if (single is None) == (many is None):
+        raise Unmodelled("Exactly one of [container] or [containers] must be provided")
+    return dict(many) if many is not None else {single.get("name") or "container": single}
+
+
+def _mapping(component: RemoteComponent, mapping: dict[str, Any]) -> tuple[dict[str, Any], Ref | None, Any]:
+    """A port mapping as awsx writes it, the target group it names, and that group's port."""
+    group = mapping.get("targetGroup")
+    group_port = None
+    if isinstance(group, Ref):
+        state = component._monitor.resources.get(group.urn)
+        group_port = state.state.get("port") if state is not None else None
+    elif group is not None:
+        raise Unmodelled("portMappings[].targetGroup that is not a resource reference is not modelled")
+    out = {key: mapping[key] for key in _MAPPING_KEPT if mapping.get(key) is not None}
+    container_port = mapping.get("containerPort") or mapping.get("hostPort") or group_port
+    host_port = mapping.get("hostPort") or group_port or mapping.get("containerPort")
+    if container_port is not None:
+        out["containerPort"] = container_port
+    if host_port is not None:
+        out["hostPort"] = host_port
+    if mapping.get("protocol") is not None:
+        out["protocol"] = mapping["protocol"]
+    return out, group if isinstance(group, Ref) else None, group_port
+
+
+def _task_definition(component: RemoteComponent, name: str, parent: Child | None) -> tuple[Child, Child, list]:
+    """Register a FargateTaskDefinition's children under `parent` (its component); (task definition, log group, LBs)."""
+    path = _task_path(component)
+    given = component.known(*path, default={}) if path else component.raw_inputs
+    only_modelled(component, _TASK_PASS_THROUGH | _TASK_OWN, ".".join(path) + "." if path else "", given)
+    containers = _containers(component)
+    log_spec = _task_value(component, "logGroup", default={})
+    only_modelled(component, {"skip"}, "logGroup.", log_spec)
+    log_group = None
+    if not log_spec.get("skip"):
+        log_group = component.add(aws.cloudwatch.LogGroup, name, {}, parent=parent)
+    task_role = _role(component, f"{name}-task", "taskRole", [], parent)
+    execution_role = _role(component, f"{name}-execution", "executionRole", [_EXECUTION_POLICY], parent)
+    definitions, balancers, group_refs = [], [], set()
+    for container_name in sorted(containers):
+        container = dict(containers[container_name])
+        if any(isinstance(v, str) and v == UNKNOWN for v in container.values()):
+            raise Unmodelled(f"container {container_name} has values unknown while the program runs")
+        mappings = []
+        for mapping in container.get("portMappings") or []:
+            written, group, group_port = _mapping(component, mapping)
+            mappings.append(written)
+            if group is not None and group_port is not None:
+                group_refs.add(group.urn)
+                balancers.append((container_name, group_port, group))
+        definition = {**container, "name": container_name}
+        if "portMappings" in container:
+            definition["portMappings"] = mappings
+        if definition.get("logConfiguration") is None and log_group is not None:
+            definition["logConfiguration"] = {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": component.planned(log_group, "name"),
+                    "awslogs-region": component.region,
+                    "awslogs-stream-prefix": container_name,
+                },
+            }
+        definitions.append(definition)
+    sizes = fargate_size(definitions)
+    deps = {log_group.urn} if log_group is not None else set()
+    text = json.dumps(definitions, separators=(",", ":"))
+    args: dict[str, Any] = {snake(key): component.at(*path, key) for key in _TASK_PASS_THROUGH}
+    args |= {
+        "cpu": args["cpu"] or sizes[0],
+        "memory": args["memory"] or sizes[1],
+        "requires_compatibilities": ["FARGATE"],
+        "network_mode": "awsvpc",
+        "task_role_arn": task_role,
+        "execution_role_arn": execution_role,
+        "family": args["family"] or f"{name}-{_sha1(pulumi.get_stack() + text)}",
+        "container_definitions": component.output(text, deps),
+    }
+    task = component.add(aws.ecs.TaskDefinition, name, args, parent=parent)
+    return (
+        task,
+        log_group,
+        [{"containerName": c, "containerPort": port, "targetGroupArn": group} for c, port, group in balancers],
+    )
+
+
+def expand_fargate_task_definition(component: RemoteComponent) -> dict[str, Any]:
+    task, _, balancers = _task_definition(component, component.name, None)
+    return {"taskDefinition": task, "loadBalancers": balancers}
+
+
+def expand_fargate_service(component: RemoteComponent) -> dict[str, Any]:
+    name = component.name
+    only_modelled(component, _SERVICE_PASS_THROUGH | _SERVICE_OWN)
+    if component.given("taskDefinition") == component.given("taskDefinitionArgs"):
+        raise Unmodelled("exactly one of taskDefinition or taskDefinitionArgs must be provided")
+    if component.given("networkConfiguration") and component.given("assignPublicIp"):
+        raise Unmodelled("Only one of `networkConfiguration` or `assignPublicIp` can be provided.")
+    task: Child | None = None
+    balancers: list = []
+    if component.given("taskDefinitionArgs"):
+        holder = component.add(
+            lambda n, opts: pulumi.ComponentResource("awsx:ecs:FargateTaskDefinition", n, None, opts),
+            name,
+            {},
+            type_="awsx:ecs:FargateTaskDefinition",
+        )
+        task, _, balancers = _task_definition(component, name, holder)
+        task_definition = task.resource.arn
+    else:
+        task_definition = component.at("taskDefinition")
+    args: dict[str, Any] = {snake(key): component.at(key) for key in _SERVICE_PASS_THROUGH}
+    cluster = component.value("cluster")
+    args |= {
+        "desired_count": args["desired_count"] if args["desired_count"] is not None else 1,
+        "cluster": component.ref_output(cluster, "arn") if isinstance(cluster, Ref) else component.at("cluster"),
+        "launch_type": "FARGATE",
+        "wait_for_steady_state": not component.value("continueBeforeSteadyState", default=False),
+        "task_definition": task_definition,
+        "load_balancers": component.at("loadBalancers")
+        if component.given("loadBalancers")
+        else [{**b, "targetGroupArn": component.ref_output(b["targetGroupArn"])} for b in balancers] or None,
+        "network_configuration": _network(component, name),
+    }
+    service = component.add(aws.ecs.Service, name, args)
+    outputs: dict[str, Any] = {"service": service}
+    if task is not None:
+        outputs["taskDefinition"] = task
+    return outputs
+
+
+def _network(component: RemoteComponent, name: str) -> dict[str, Any]:
+    if component.given("networkConfiguration"):
+        given = component.value("networkConfiguration")
+        only_modelled(component, {"subnets", "securityGroups", "assignPublicIp"}, "networkConfiguration.", given)
+        return {key: component.at("networkConfiguration", key) for key in given}
+    public = component.known("assignPublicIp", default=False)
+    found = default_vpc(component._fake)
+    group = component.add(
+        aws.ec2.SecurityGroup,
+        f"{name}-sg",
+        {"vpc_id": found["vpcId"], "ingress": [OPEN_INGRESS], "egress": [OPEN_EGRESS]},
+    )
+    subnets = found["publicSubnetIds"] if public else found["privateSubnetIds"]
+    if not public and not subnets:
+        raise LayoutError(
+            "The default VPC does not have any private subnets. Set `assignPublicIp` to `true`, provide "
+            "`networkConfiguration`, or add private subnets to the default VPC."
+        )
+    return {"subnets": subnets, "assignPublicIp": public, "securityGroups": [group.resource.id]}

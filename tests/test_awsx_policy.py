@@ -1,0 +1,68 @@
+"""awsx programs get real verdicts: preflight registers what awsx would, and the pack judges it in both modes."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from policy_helpers import MODES, REPO, cant_run, judge
+
+
+def urn_of(report, type_, name):
+    (urn,) = [r.urn for r in report.resources if r.type == type_ and r.name == name]
+    return urn
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_docs_nginx_shape_gets_the_open_task_sg_and_public_ip_findings(policy_pack, mode):
+    report = judge(policy_pack, "awsx_nginx", mode)
+    task_sg = urn_of(report, "aws:ec2/securityGroup:SecurityGroup", "service-sg")
+    service = urn_of(report, "aws:ecs/service:Service", "service")
+    found = {(v.policy, v.urn, v.level) for v in report.violations}
+    assert ("task-sg-ingress-from-sgs", task_sg, "mandatory") in found
+    assert ("ecs-service-no-public-ip", service, "advisory") in found
+    assert {v.policy for v in report.violations if v.level == "mandatory"} == {"task-sg-ingress-from-sgs"}
+    assert report.exit_code == 1 and not cant_run(report)
+    assert not [d for d in report.diagnostics if "remote component" in d]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_awsx_service_in_private_subnets_admitting_only_the_alb_sg_passes(policy_pack, mode):
+    report = judge(policy_pack, "awsx_private", mode)
+    assert [v for v in report.violations if v.level == "mandatory"] == []
+    assert not [v for v in report.violations if v.policy == "ecs-service-no-public-ip"]
+    decided = {policy for policy, _ in report.not_applicable}  # the pack decided these, it did not skip them
+    assert "task-sg-ingress-from-sgs" not in decided and "ecs-service-no-public-ip" not in decided
+    assert report.exit_code == 0 and not cant_run(report)
+
+
+def _awsx_platform():
+    platform = yaml.safe_load((REPO / "Pulumi.dev.yaml").read_text())["config"]["fargate-networking:platform"]
+    platform = copy.deepcopy(platform)
+    platform["network"] = {"source": "awsx", "cidr": "10.0.0.0/16", "azCount": 2}
+    platform["egress"] = {"mode": "nat", "natGateways": "perAz", "s3Gateway": False}
+    return {"fargate-networking:platform": platform}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_stack_program_awsx_network_is_judged_like_the_managed_one(policy_pack, mode):
+    report = judge(policy_pack, str(REPO), mode, config=_awsx_platform())
+    types = [r.type for r in report.resources]
+    assert types.count("aws:ec2/natGateway:NatGateway") == 2 and types.count("aws:ec2/subnet:Subnet") == 4
+    assert (
+        types.count("aws:ec2/route:Route") == 4
+        and types.count("aws:ec2/routeTableAssociation:RouteTableAssociation") == 4
+    )
+    assert [v for v in report.violations if v.level == "mandatory"] == []
+    undecided = dict(report.not_applicable)
+    for policy in ("sensitive-tasks-private", "task-sg-ingress-from-sgs"):
+        assert policy not in undecided, undecided.get(policy)
+    # the tasks' subnets, their route tables and NAT routes are in the stack: decided, not "subnet not in this stack"
+    for policy in ("public-images-need-egress", "private-tasks-image-pull-path"):
+        assert (
+            undecided[policy] == "no ECS service in this stack runs in subnets without a NAT or internet gateway route"
+        )
+    # the NAT path without an S3 gateway is seen, as on the managed network
+    assert "nat-without-s3-gateway-endpoint" in {v.policy for v in report.violations}
+    assert not cant_run(report)
