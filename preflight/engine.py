@@ -320,8 +320,10 @@ def _cheap_source_positions() -> Iterator[None]:
 
 def component_libraries() -> list[ComponentLibrary]:
     """The remote component libraries preflight models."""
-    from .awsx import AwsxLibrary  # imported late: the model imports pulumi_aws, which most callers never need
-
+    try:
+        from .awsx import AwsxLibrary  # imported late: the model registers pulumi_aws resources
+    except ImportError:  # no pulumi_aws installed: the program can't use awsx either
+        return []
     return [AwsxLibrary()]
 
 
