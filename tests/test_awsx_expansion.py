@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -12,7 +14,7 @@ from google.protobuf import json_format
 from pulumi.runtime import settings
 
 from preflight import engine
-from preflight.awsx import MODELLED_VERSION, AwsxLibrary
+from preflight.awsx import MODELLED_COMPONENTS, MODELLED_VERSION, AwsxLibrary
 from preflight.awsx.layout import LayoutError
 
 VPC, SUBNET, NAT, ROUTE = (
@@ -246,3 +248,14 @@ def test_default_vpc_component_and_invoke_read_the_default_vpc():
     first, second = (run.one("aws:ec2/securityGroup:SecurityGroup", n)["inputs"]["vpcId"] for n in ("sg", "sg2"))
     assert first == second and first.startswith("vpc-")
     assert not [d for d in run.diagnostics if "getDefaultVpc" in d]
+
+
+def test_readme_and_requirements_name_the_modelled_components_and_version():
+    repo = Path(__file__).resolve().parent.parent
+    readme = (repo / "README.md").read_text()
+    section = readme[readme.index("### awsx components") : readme.index("### Deploy checks")]
+    assert f"pulumi-awsx {MODELLED_VERSION}" in section
+    assert f"pulumi_awsx=={MODELLED_VERSION}" in (repo / "requirements.txt").read_text().splitlines()
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    documented = {f"awsx:{module}:{name}" for row in rows for module, name in re.findall(r"`(\w+)\.(\w+)`", row)}
+    assert documented == set(MODELLED_COMPONENTS) | set(AwsxLibrary().invokes())
