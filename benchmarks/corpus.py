@@ -1,8 +1,8 @@
 """Run preflight over a corpus of real Python Pulumi programs, in both modes, and tabulate what happened.
 
-    .venv/bin/python benchmarks/corpus.py DIR [--match GLOB] [--timeout 180] [--json] [--output FILE]
+    .venv/bin/python benchmarks/corpus.py DIR [DIR ...] [--match GLOB] [--timeout 180] [--json] [--output FILE]
 
-DIR is searched for projects (a `Pulumi.yaml` whose runtime is python), for example a local checkout of
+Each DIR is searched for projects (a `Pulumi.yaml` whose runtime is python), for example a local checkout of
 pulumi/examples. Each program is copied to a scratch directory (the corpus stays read-only and nothing of it enters
 this repo) and run by preflight in preview and update mode, each run in its own Python process with a timeout, so one
 crash or hang can't stop the rest. A program without a stack file gets a new stack `corpus` as `pulumi new` would make
@@ -61,6 +61,8 @@ else:
         "remediate": levels.count("remediate"),
         "not_applicable": len(report.not_applicable),
         "diagnostics": list(report.diagnostics),
+        "findings": [f"{{v.level}} {{v.policy}} on {{v.urn.rsplit('::', 1)[-1] or 'the stack'}}: {{v.message}}"
+                     for v in report.violations],
     }}
 with open(sys.argv[1], "w") as handle:
     json.dump(out, handle)
@@ -69,9 +71,10 @@ with open(sys.argv[1], "w") as handle:
 
 @dataclass
 class Program:
-    path: str  # relative to DIR
+    path: str  # relative to DIR (prefixed with DIR's name when several directories are run)
     directory: Path
     name: str
+    relative: str = ""  # relative to DIR
     missing: list[str] = field(default_factory=list)  # imports not installed here
     template_config: dict = field(default_factory=dict)  # `pulumi new` defaults from Pulumi.yaml
 
@@ -90,6 +93,7 @@ class Run:
     error: str = ""
     detail: str = ""
     diagnostics: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)  # "<level> <policy> on <resource>: <message>"
     skipped: str = ""
 
 
@@ -101,7 +105,7 @@ def _runtime(manifest: object) -> str | None:
     return runtime.get("name") if isinstance(runtime, dict) else runtime
 
 
-def discover(root: Path, match: str | None = None) -> list[Program]:
+def discover(root: Path, match: list[str] | None = None, prefix: str = "") -> list[Program]:
     programs = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
@@ -115,9 +119,9 @@ def discover(root: Path, match: str | None = None) -> list[Program]:
         if _runtime(manifest) != "python":
             continue
         relative = directory.relative_to(root).as_posix() or "."
-        if match and not fnmatch.fnmatch(relative, match):
+        if match and not any(fnmatch.fnmatch(relative, pattern) for pattern in match):
             continue
-        program = Program(relative, directory, str(manifest.get("name", relative)))
+        program = Program(prefix + relative, directory, str(manifest.get("name", relative)), relative)
         program.missing = missing_imports(directory, manifest)
         program.template_config = template_defaults(manifest)
         programs.append(program)
@@ -245,6 +249,11 @@ def run_one(program: Program, mode: str, scratch: Path, timeout: float, settings
 def _note(run: Run) -> str:
     if run.error:
         return run.error
+    mandatory = sorted(
+        {f.split(":", 1)[0].removeprefix("mandatory ") for f in run.findings if f.startswith("mandatory")}
+    )
+    if mandatory:
+        return "mandatory: " + "; ".join(mandatory)
     unsimulated = [d.split()[1] for d in run.diagnostics if d.startswith("invoke ") and "not simulated" in d]
     if unsimulated:
         return "unsimulated invokes: " + ", ".join(unsimulated)
@@ -283,15 +292,21 @@ def render_markdown(runs: list[Run]) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("directory", type=Path, help="directory searched for Python Pulumi projects")
-    parser.add_argument("--match", help="only projects whose path under DIR matches this glob, e.g. 'aws-*'")
+    parser.add_argument(
+        "directories", metavar="DIR", type=Path, nargs="+", help="directory searched for Python Pulumi projects"
+    )
+    parser.add_argument(
+        "--match",
+        action="append",
+        help="only projects whose path under DIR matches this glob, e.g. 'aws-*' (repeatable: any of them)",
+    )
     parser.add_argument("--mode", choices=MODES, action="append", help="run only this mode (repeatable)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per run (default 180)")
     parser.add_argument(
         "--config",
         type=Path,
         default=DEFAULT_CONFIG,
-        help="YAML: program path under DIR -> config for its new stack (default: benchmarks/corpus_config.yaml)",
+        help="YAML: program path as listed -> config for its new stack (default: benchmarks/corpus_config.yaml)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON (every run, with error details)")
     parser.add_argument("--output", type=Path, help="write the table or JSON here instead of stdout")
@@ -300,18 +315,27 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if not args.directory.is_dir():
-        print(f"corpus: {args.directory}: not a directory", file=sys.stderr)
-        return 2
-    programs = discover(args.directory.resolve(), args.match)
+    for directory in args.directories:
+        if not directory.is_dir():
+            print(f"corpus: {directory}: not a directory", file=sys.stderr)
+            return 2
+    several = len(args.directories) > 1
+    programs = [
+        program
+        for directory in args.directories
+        for program in discover(directory.resolve(), args.match, f"{directory.resolve().name}/" if several else "")
+    ]
     settings = yaml.safe_load(args.config.read_text()) or {} if args.config else {}
     modes = args.mode or list(MODES)
     total = len(programs) * len(modes)
-    print(f"corpus: {len(programs)} Python programs under {args.directory}, {total} runs", file=sys.stderr)
+    where = ", ".join(str(d) for d in args.directories)
+    print(f"corpus: {len(programs)} Python programs under {where}, {total} runs", file=sys.stderr)
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="preflight-corpus-") as scratch:
         for index, (program, mode) in enumerate(((p, m) for p in programs for m in modes), start=1):
-            run = run_one(program, mode, Path(scratch), args.timeout, settings.get(program.path))
+            run = run_one(
+                program, mode, Path(scratch), args.timeout, settings.get(program.path, settings.get(program.relative))
+            )
             runs.append(run)
             outcome = run.skipped or f"exit {run.exit} in {run.seconds:.1f} s" + (f": {run.error}" if run.error else "")
             print(f"corpus: [{index}/{total}] {program.path} {mode}: {_cell(outcome, 160)}", file=sys.stderr)

@@ -31,32 +31,42 @@ def tree(tmp_path):
     _project(
         tmp_path,
         "py-app",
-        "import pulumi\nimport helpers\nimport pulumi_aws as aws\naws.s3.BucketV2('site')\n",
+        "import pulumi\nimport helpers\nimport pulumi_aws as aws\n"
+        # Needs a template default and a value its README would tell a user to set.
+        "config = pulumi.Config()\n"
+        "aws.s3.BucketV2('site', bucket=f\"{config.require('site')}-{config.require('owner')}\")\n",
         # A local module is followed; a Lambda handler shipped as an asset is not run, so its imports don't count.
         **{"helpers.py": "import json\nfrom os import path\n", "handler/index.py": "import not_installed_lambda_dep\n"},
     )
     _project(tmp_path, "nested/needs-extra", "import pulumi\nimport helpers\n")
     (tmp_path / "nested/needs-extra/helpers.py").write_text("import nope_pkg.sub\n")
+    with (tmp_path / "py-app" / "Pulumi.yaml").open("a") as manifest:
+        manifest.write("template:\n  config:\n    site:\n      default: acme\n    owner:\n      description: who\n")
     return tmp_path
 
 
 def test_discovery_finds_python_projects_only_and_names_missing_imports_reached_from_main(tree):
     programs = {p.path: p.missing for p in corpus.discover(tree)}
     assert programs == {"nested/needs-extra": ["nope_pkg"], "py-app": []}
-    assert [p.path for p in corpus.discover(tree, "py-*")] == ["py-app"]
+    assert [p.path for p in corpus.discover(tree, ["py-*"])] == ["py-app"]
 
 
 def test_a_skipped_program_is_listed_with_its_missing_import_and_not_run(tree, tmp_path):
-    (program,) = corpus.discover(tree, "nested/*")
-    run = corpus.run_one(program, "preview", tmp_path / "scratch", timeout=60)
+    (program,) = corpus.discover(tree, ["nested/*"])
+    run = corpus.run_one(program, "preview", tmp_path / "scratch", timeout=300)
     assert run.exit is None and run.skipped == "missing import: nope_pkg"
     table = corpus.render_markdown([run])
     assert "Skipped (1): nested/needs-extra (missing import: nope_pkg)." in table
 
 
-def test_a_program_without_a_stack_file_runs_in_its_own_process_with_the_default_region(tree, tmp_path):
-    (program,) = corpus.discover(tree, "py-app")
-    run = corpus.run_one(program, "update", tmp_path / "scratch", timeout=120)
+def test_a_program_without_a_stack_file_gets_a_new_stack_as_pulumi_new_makes_it_and_runs_in_its_own_process(
+    tree, tmp_path
+):
+    (program,) = corpus.discover(tree, ["py-app"])
+    assert program.template_config == {"site": "acme"}
+    failed = corpus.run_one(program, "update", tmp_path / "scratch-a", timeout=300)
+    assert failed.exit == 2 and "Missing required configuration variable 'py-app:owner'" in failed.error
+    run = corpus.run_one(program, "update", tmp_path / "scratch-b", timeout=300, settings={"owner": "web"})
     assert (run.exit, run.error, run.resources) == (0, "", 2)  # the stack and the bucket
     assert not (tree / "py-app" / "Pulumi.corpus.yaml").exists()  # the corpus itself is never written to
     row = corpus.render_markdown([run]).splitlines()[2]
@@ -68,6 +78,6 @@ def test_a_crash_or_hang_of_one_run_is_a_row_not_the_end_of_the_runner(tree, tmp
     run = corpus.run_one(hang, "preview", tmp_path / "scratch", timeout=5)
     assert (run.exit, run.error) == (124, "timed out after 5 s")
     broken = corpus.Program("broken", _project(tmp_path, "broken", "import pulumi\n1 / 0\n"), "broken")
-    run = corpus.run_one(broken, "preview", tmp_path / "scratch", timeout=60)
+    run = corpus.run_one(broken, "preview", tmp_path / "scratch", timeout=300)
     assert run.exit == 2
     assert run.error.startswith("program failed: ZeroDivisionError: division by zero (at __main__.py:2)")
