@@ -6,9 +6,10 @@ Each DIR is searched for projects (a `Pulumi.yaml` whose runtime is python), for
 pulumi/examples. Each program is copied to a scratch directory (the corpus stays read-only and nothing of it enters
 this repo) and run by preflight in preview and update mode, each run in its own Python process with a timeout, so one
 crash or hang can't stop the rest. A program without a stack file gets a new stack `corpus` as `pulumi new` would make
-it: its template's config defaults, plus the values its README says to set (benchmarks/corpus_config.yaml, or
---config). Every program gets `aws:region` us-east-1 unless its stack sets one (a config overlay; AWS_REGION is set
-too). A program that imports something not installed here is listed as skipped, naming the import.
+it: its template's config defaults, plus the config values and files (a key pair) its README has a user set up
+(benchmarks/corpus_config.yaml, or --config). Every program gets `aws:region` us-east-1 unless its stack sets one
+(a config overlay; AWS_REGION is set too). A program that imports something not installed here is listed as
+skipped, naming the import.
 
 The Markdown table (or JSON with --json) goes to stdout; progress goes to stderr.
 """
@@ -200,17 +201,34 @@ def _stack_of(directory: Path) -> tuple[str, dict]:
     return stack, config if isinstance(config, dict) else {}
 
 
-def run_one(program: Program, mode: str, scratch: Path, timeout: float, settings: dict | None = None) -> Run:
-    """Run one program in one mode in a process of its own; `settings` is config a user sets on a new stack."""
+@dataclass(frozen=True)
+class Setup:
+    """What a user sets up for a program before the first preview, as its README says."""
+
+    config: dict = field(default_factory=dict)  # for a new stack
+    files: dict = field(default_factory=dict)  # file name -> content, created next to the program
+
+    @classmethod
+    def load(cls, path: Path | None) -> dict[str, Setup]:
+        document = (yaml.safe_load(path.read_text()) if path else None) or {}
+        config, files = document.get("config") or {}, document.get("files") or {}
+        return {key: cls(config.get(key) or {}, files.get(key) or {}) for key in set(config) | set(files)}
+
+
+def run_one(program: Program, mode: str, scratch: Path, timeout: float, setup: Setup | None = None) -> Run:
+    """Run one program in one mode in a process of its own, after the set-up its README asks for."""
+    setup = setup or Setup()
     result = Run(program.path, mode)
     if program.missing:
         result.skipped = "missing import: " + ", ".join(program.missing)
         return result
     copy = scratch / mode / program.path.replace("/", "__")
     shutil.copytree(program.directory, copy, ignore=shutil.ignore_patterns(*_SKIP_DIRS), symlinks=True)
+    for file_name, content in setup.files.items():
+        (copy / file_name).write_text(content)
     stack, config = _stack_of(copy)
     if stack == CORPUS_STACK:
-        config = {**program.template_config, **(settings or {})}
+        config = {**program.template_config, **setup.config}
         (copy / f"Pulumi.{CORPUS_STACK}.yaml").write_text(yaml.safe_dump({"config": config}))
     overlay = {} if "aws:region" in config else {"aws:region": DEFAULT_REGION}
     out_file = scratch / f"{mode}-{program.path.replace('/', '__')}.json"
@@ -306,7 +324,7 @@ def _parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         default=DEFAULT_CONFIG,
-        help="YAML: program path as listed -> config for its new stack (default: benchmarks/corpus_config.yaml)",
+        help="YAML: config and files a user sets up per program (default: benchmarks/corpus_config.yaml)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON (every run, with error details)")
     parser.add_argument("--output", type=Path, help="write the table or JSON here instead of stdout")
@@ -319,13 +337,14 @@ def main(argv: list[str] | None = None) -> int:
         if not directory.is_dir():
             print(f"corpus: {directory}: not a directory", file=sys.stderr)
             return 2
-    several = len(args.directories) > 1
+    roots = [directory.resolve() for directory in args.directories]
+    common = Path(os.path.commonpath(roots)) if len(roots) > 1 else None
     programs = [
         program
-        for directory in args.directories
-        for program in discover(directory.resolve(), args.match, f"{directory.resolve().name}/" if several else "")
+        for root in roots
+        for program in discover(root, args.match, f"{root.relative_to(common).as_posix()}/" if common else "")
     ]
-    settings = yaml.safe_load(args.config.read_text()) or {} if args.config else {}
+    setups = Setup.load(args.config)
     modes = args.mode or list(MODES)
     total = len(programs) * len(modes)
     where = ", ".join(str(d) for d in args.directories)
@@ -334,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="preflight-corpus-") as scratch:
         for index, (program, mode) in enumerate(((p, m) for p in programs for m in modes), start=1):
             run = run_one(
-                program, mode, Path(scratch), args.timeout, settings.get(program.path, settings.get(program.relative))
+                program, mode, Path(scratch), args.timeout, setups.get(program.path, setups.get(program.relative))
             )
             runs.append(run)
             outcome = run.skipped or f"exit {run.exit} in {run.seconds:.1f} s" + (f": {run.error}" if run.error else "")

@@ -34,7 +34,8 @@ def tree(tmp_path):
         "import pulumi\nimport helpers\nimport pulumi_aws as aws\n"
         # Needs a template default and a value its README would tell a user to set.
         "config = pulumi.Config()\n"
-        "aws.s3.BucketV2('site', bucket=f\"{config.require('site')}-{config.require('owner')}\")\n",
+        "aws.s3.BucketV2('site', bucket=f\"{config.require('site')}-{config.require('owner')}\")\n"
+        "aws.s3.BucketV2('keys', bucket=open('key.pub').read().strip())\n",
         # A local module is followed; a Lambda handler shipped as an asset is not run, so its imports don't count.
         **{"helpers.py": "import json\nfrom os import path\n", "handler/index.py": "import not_installed_lambda_dep\n"},
     )
@@ -66,11 +67,17 @@ def test_a_program_without_a_stack_file_gets_a_new_stack_as_pulumi_new_makes_it_
     assert program.template_config == {"site": "acme"}
     failed = corpus.run_one(program, "update", tmp_path / "scratch-a", timeout=300)
     assert failed.exit == 2 and "Missing required configuration variable 'py-app:owner'" in failed.error
-    run = corpus.run_one(program, "update", tmp_path / "scratch-b", timeout=300, settings={"owner": "web"})
-    assert (run.exit, run.error, run.resources) == (0, "", 2)  # the stack and the bucket
+    run = corpus.run_one(
+        program,
+        "update",
+        tmp_path / "scratch-b",
+        timeout=300,
+        setup=corpus.Setup({"owner": "web"}, {"key.pub": "acme-keys\n"}),
+    )
+    assert (run.exit, run.error, run.resources) == (0, "", 3)  # the stack and the two buckets
     assert not (tree / "py-app" / "Pulumi.corpus.yaml").exists()  # the corpus itself is never written to
     row = corpus.render_markdown([run]).splitlines()[2]
-    assert row.startswith("| py-app | update | 0 | 2 | 0 |")
+    assert row.startswith("| py-app | update | 0 | 3 | 0 |")
 
 
 def test_a_crash_or_hang_of_one_run_is_a_row_not_the_end_of_the_runner(tree, tmp_path):
