@@ -272,10 +272,14 @@ def _note(run: Run) -> str:
     )
     if mandatory:
         return "mandatory: " + "; ".join(mandatory)
+    notes = []
     unsimulated = [d.split()[1] for d in run.diagnostics if d.startswith("invoke ") and "not simulated" in d]
     if unsimulated:
-        return "unsimulated invokes: " + ", ".join(unsimulated)
-    return ""
+        notes.append("unsimulated invokes: " + ", ".join(unsimulated))
+    unseen = [" ".join(d.split()[:2]) for d in run.diagnostics if " is a remote component" in d]
+    if unseen:
+        notes.append("remote components no policy sees: " + ", ".join(unseen))
+    return "; ".join(notes)
 
 
 def _cell(text: str, limit: int = 220) -> str:
