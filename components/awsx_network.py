@@ -3,8 +3,9 @@
 awsx is a remote component: its children are built by the awsx plugin (preflight models them); it exposes no route
 tables by tier, so the S3 gateway endpoint and interface-endpoint-only egress are not offered on this source.
 
-`pulumi_awsx` is imported only when an AwsxNetwork is built: it costs about 0.2 s of import time, which a stack on
-another network source should not pay."""
+`pulumi_awsx` is imported only when an AwsxNetwork is built, so a stack on another network source doesn't load its
+20 modules (awsx and parver): 0.03 to 0.06 s on a 2-core machine once pulumi and pulumi_aws are loaded, 0.24 s when it
+is the first Pulumi import (`python -X importtime`)."""
 
 from dataclasses import dataclass
 
