@@ -125,7 +125,8 @@ class RecordingMonitor(mocks.MockMonitor):
             dependencies=list(request.dependencies),
             property_dependencies={k: list(v.urns) for k, v in property_dependencies.items()},
             read=read,
-            position=position_of(request),
+            # A remote component's modelled children were declared by the program line of the component.
+            position=self.remote.positions.get(urn) or position_of(request),
         )
         self.registrations.append(registration)
         if self.on_record is not None:

@@ -29,6 +29,8 @@ from pulumi.runtime.mocks import MockCallArgs
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from .positions import position_of
+
 UNKNOWN = rpc.UNKNOWN
 _SIG = rpc._special_sig_key
 _SECRET = rpc._special_secret_sig
@@ -302,6 +304,7 @@ class RemoteExpander:
         self.libraries = {library.package: library for library in libraries}
         self.fake, self.region, self.diagnostics = fake, region, diagnostics
         self.loop: asyncio.AbstractEventLoop | None = None  # the SDK's loop, set when a program starts
+        self.positions: dict[str, Any] = {}  # child URN -> the program position of the component that made it
         self._noted: set[str] = set()
 
     def invokes(self) -> Iterator[tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]]:
@@ -358,6 +361,9 @@ class RemoteExpander:
         if error is not None:
             raise error
         self.diagnostics.extend(component.warnings)
+        position = self.positions.get(urn) or position_of(request)  # a nested component passes its own on
+        if position is not None:
+            self.positions.update((child.urn, position) for child in component.children)
         # Children that outputs refer to are readable (`getResource`) as soon as the program sees the reference.
         for child in component.children:
             monitor.resources[child.urn] = monitor.ResourceRegistration(

@@ -66,3 +66,17 @@ def test_stack_program_awsx_network_is_judged_like_the_managed_one(policy_pack, 
     # the NAT path without an S3 gateway is seen, as on the managed network
     assert "nat-without-s3-gateway-endpoint" in {v.policy for v in report.violations}
     assert not cant_run(report)
+
+
+def test_awsx_children_carry_the_program_line_of_their_component(policy_pack):
+    report = judge(policy_pack, "awsx_nginx", "preview")
+    by_urn = {r.urn: r for r in report.resources}
+    service = by_urn[urn_of(report, "awsx:ecs:FargateService", "service")]
+    assert service.position.startswith("tests/fixtures/programs/awsx_nginx/__main__.py:")
+    for child in ("service-sg", "service-execution"):
+        type_ = "aws:ec2/securityGroup:SecurityGroup" if child.endswith("sg") else "aws:iam/role:Role"
+        assert by_urn[urn_of(report, type_, child)].position == service.position
+    balancer = by_urn[urn_of(report, "awsx:lb:ApplicationLoadBalancer", "lb")]
+    assert (
+        by_urn[urn_of(report, "aws:lb/targetGroup:TargetGroup", "lb")].position == balancer.position != service.position
+    )
