@@ -114,7 +114,8 @@ def test_component_outputs_are_its_childrens_values(preview):
         aws.ecs.Service("svc", network_configuration={"subnets": vpc.private_subnet_ids})
 
     run = record(program, preview)
-    private = [s for s in run.of(SUBNET) if "private" in s["name"]]
+    # awsx's order (AZ 1, AZ 2), whatever order the registrations completed in
+    private = sorted((s for s in run.of(SUBNET) if "private" in s["name"]), key=lambda s: s["name"])
     service = run.one("aws:ecs/service:Service", "svc")
     assert {s["urn"] for s in private} <= set(service["prop_deps"]["networkConfiguration"])
     vpc = run.one(VPC, "net")
