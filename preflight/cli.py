@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -119,6 +121,32 @@ def _check_output(path: Path | None, flag: str = "--output") -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    finally:
+        _close_program_loop()
+
+
+def _close_program_loop() -> None:
+    """Close the event loop the program ran on before the interpreter exits.
+
+    Left to the garbage collector at shutdown, the loop may be finalized after its self-pipe socket, and asyncio then
+    prints an "Invalid file descriptor" traceback after our one-line error (seen when the pack fails mid-run).
+    """
+    with contextlib.suppress(RuntimeError):
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+        if loop.is_running() or loop.is_closed():
+            return
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
 
     def progress(message: str) -> None:
