@@ -6,12 +6,12 @@ policy), then the policy's own entry (pulumi/pulumi pkg/resource/analyzer/config
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import PreflightError
+from .option_files import read_json
 
 if TYPE_CHECKING:
     import jsonschema
@@ -33,20 +33,16 @@ class PolicyInfo:
     initial_properties: dict[str, Any] = field(default_factory=dict)
 
 
+_EMPTY_FILE = object()
+
+
 def load_policy_config(path: Path | None) -> dict[str, Any] | None:
     """A `--policy-config` file: a JSON object of policy names (or `all`). An empty file is no config, as in the CLI."""
     if path is None:
         return None
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise PreflightError(f"--policy-config {path}: cannot read it ({exc.strerror})") from None
-    if not text.strip():
+    document = read_json("--policy-config", path, if_empty=_EMPTY_FILE)
+    if document is _EMPTY_FILE:
         return None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PreflightError(f"--policy-config {path}: not valid JSON ({exc})") from None
     if not isinstance(document, dict):
         raise PreflightError(f"--policy-config {path}: must hold a JSON object of policy names")
     return document

@@ -6,13 +6,13 @@ of stack name, as the program passes it, to that stack's outputs).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from pulumi.runtime.rpc import UNKNOWN
 
 from .errors import PreflightError
+from .option_files import read_json
 
 STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 
@@ -21,12 +21,7 @@ def load_stack_outputs(path: Path | None) -> dict[str, dict[str, Any]]:
     """Read `--stack-outputs`: {"org/project/stack": {"output": value, ...}, ...}."""
     if path is None:
         return {}
-    try:
-        document = json.loads(path.read_text())
-    except OSError as exc:
-        raise PreflightError(f"--stack-outputs {path}: cannot read it ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise PreflightError(f"--stack-outputs {path}: not valid JSON ({exc})") from None
+    document = read_json("--stack-outputs", path)
     if not isinstance(document, dict):
         raise PreflightError(f"--stack-outputs {path}: must hold a JSON object of stack names to their outputs")
     for stack, outputs in document.items():

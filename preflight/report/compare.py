@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import PreflightError
+from ..option_files import read_json
 from .json_report import SCHEMA_VERSION, inputs_hash
 from .model import Report
 
@@ -36,12 +36,7 @@ class Comparison:
 
 def load_base(path: Path) -> dict[str, Any]:
     """The base report, checked enough to compare against: one clear line otherwise."""
-    try:
-        document = json.loads(path.read_text())
-    except OSError as exc:
-        raise PreflightError(f"--compare {path}: cannot read it ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise PreflightError(f"--compare {path}: not valid JSON ({exc})") from None
+    document = read_json("--compare", path)
     if not isinstance(document, dict) or not isinstance(document.get("resources"), list):
         raise PreflightError(f"--compare {path}: not a preflight JSON report (`--format json`); no `resources` list")
     version = document.get("schemaVersion")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PreflightError
+from ..option_files import read_json
 from .topology import Service, Topology
 
 PRICES_FILE = Path(__file__).with_name("aws_prices.json")
@@ -60,12 +61,7 @@ def load_traffic(path: Path | None, pairs: list[str]) -> Traffic:
     """Defaults, then a JSON file of `{key: GB}`, then `KEY=GB` flags."""
     document: dict[str, Any] = {}
     if path is not None:
-        try:
-            loaded = json.loads(path.read_text())
-        except OSError as exc:
-            raise PreflightError(f"--traffic {path}: cannot read it ({exc.strerror})") from None
-        except json.JSONDecodeError as exc:
-            raise PreflightError(f"--traffic {path}: not valid JSON ({exc})") from None
+        loaded = read_json("--traffic", path)
         if not isinstance(loaded, dict):
             raise PreflightError(f'--traffic {path}: must hold a JSON object of GB per month, e.g. {{"logs": 5}}')
         document.update(loaded)
@@ -84,12 +80,7 @@ def load_prices(region: str, override: Path | None = None) -> tuple[dict[str, fl
     """(prices, date, note) for `region`: us-east-1's prices with the region's differences, then the override's."""
     document = json.loads(PRICES_FILE.read_text())
     if override is not None:
-        try:
-            extra = json.loads(override.read_text())
-        except OSError as exc:
-            raise PreflightError(f"--prices {override}: cannot read it ({exc.strerror})") from None
-        except json.JSONDecodeError as exc:
-            raise PreflightError(f"--prices {override}: not valid JSON ({exc})") from None
+        extra = read_json("--prices", override)
         regions = extra.get("regions") if isinstance(extra, dict) else None
         if not isinstance(regions, dict):
             raise PreflightError(f'--prices {override}: needs a `regions` object, e.g. {{"regions": {{...}}}}')
