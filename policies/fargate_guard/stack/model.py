@@ -10,12 +10,12 @@ known (update mode, or references to resources outside the stack).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .snapshot import Snapshot
-from .types import IMPLICIT_MAIN_RT, normalize_type
+from .types import IMPLICIT_MAIN_RT, VPC, normalize_type
 from .values import as_list, is_unknown, strings_in
 
 
@@ -112,6 +112,9 @@ class Index:
         for row, res in zip(rows, self.all, strict=True):
             res.parent = self.by_urn.get(row.parent or "")
             res.deps = {k: [self.by_urn[u] for u in urns if u in self.by_urn] for k, urns in row.deps.items()}
+        # A VPC's implicit resources (its main route table, its default SG): node type -> (the node of a VPC, the
+        # nodes by the VPC's known ids of them). See `implicit_per_vpc`.
+        self._implicit: dict[str, tuple[Callable[[Res], Res], dict[str, Res]]] = {}
         self._reverse: dict[tuple[str, str], list[Res]] = defaultdict(list)
         self._linked: set[tuple[int, str, int]] = set()
         for res in self.all:
@@ -137,13 +140,35 @@ class Index:
         """Resources of `types` whose top-level input `key` points at `target` (by dependency or by id)."""
         return [r for r in self._reverse.get((target.urn, key), []) if r.type in types]
 
+    def implicit_per_vpc(self, node_type: str, node_of: Callable[[Res], Res], id_keys: tuple[str, ...]) -> None:
+        """Index a resource AWS creates with every VPC (of type `node_type`, one node per VPC from `node_of`).
+
+        A known id under one of the VPC's `id_keys` that is no resource of the stack names that node, and an unknown
+        value that came from a VPC (`vpc.main_route_table_id`, `vpc.default_security_group_id`) may stand for it.
+        """
+        by_id: dict[str, Res] = {}
+        for vpc in self.of_type(VPC):
+            node = node_of(vpc)
+            for key in id_keys:
+                value = vpc.get(key)
+                if isinstance(value, str) and value and not is_unknown(value) and value not in self.by_id:
+                    by_id[value] = node
+        self._implicit[node_type] = (node_of, by_id)
+
     def resolve_extra(self, value: str, types: tuple[str, ...]) -> Res | None:
-        """A known id that is no resource of the stack but still names a node of the index (see Routing)."""
+        """A known id that is no resource of the stack but still names a VPC's implicit node."""
+        for node_type, (_, by_id) in self._implicit.items():
+            if node_type in types and value in by_id:
+                return by_id[value]
         return None
 
     def extra_candidates(self, res: Res, key: str, types: tuple[str, ...]) -> list[Res]:
-        """Nodes an unknown value of `key` may stand for besides the key's dependencies (see Routing)."""
-        return []
+        """Nodes an unknown value of `key` may stand for besides the key's dependencies: the implicit nodes of the
+        VPCs the value came from."""
+        vpcs = res.dep_types(key, VPC)
+        return unique(
+            node_of(vpc) for node_type, (node_of, _) in self._implicit.items() if node_type in types for vpc in vpcs
+        )
 
     def refs(self, res: Res, key: str, values: Any, *types: str) -> Refs:
         """Resolve `values` (ids/ARNs, possibly unknown), found under top-level input `key`, to resources of `types`.

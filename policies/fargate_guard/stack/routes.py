@@ -106,30 +106,14 @@ class Routing(Index):
     def __init__(self, snap: Snapshot) -> None:
         super().__init__(snap)
         self._main_tables: dict[str, Res] = {}  # VPC URN -> its implicit main route table (or the DefaultRouteTable)
-        self._main_by_id: dict[str, Res] = {}  # a VPC's known mainRouteTableId / defaultRouteTableId -> that node
         self._egress: dict[str, Egress] = {}
         self._in_progress: set[str] = set()  # subnets whose egress is being computed (a NAT's subnet, recursively)
-        for vpc in self.of_type(VPC):
-            node = self.implicit_main_table(vpc)
-            for key in ("mainRouteTableId", "defaultRouteTableId"):
-                value = vpc.get(key)
-                if isinstance(value, str) and value and not is_unknown(value) and value not in self.by_id:
-                    self._main_by_id[value] = node
+        self.implicit_per_vpc(IMPLICIT_MAIN_RT, self.implicit_main_table, ("mainRouteTableId", "defaultRouteTableId"))
         # Routes, associations and endpoints written against `vpc.main_route_table_id` point at that node.
         for holder, key in ((ROUTE, "routeTableId"), (RT_ASSOC, "routeTableId"), (ENDPOINT_RT_ASSOC, "routeTableId")):
             for res in self.of_type(holder):
                 for table in self.refs(res, key, res.get(key), *ROUTE_TABLES).resources:
                     self.link(table, key, res)
-
-    def resolve_extra(self, value: str, types: tuple[str, ...]) -> Res | None:
-        if IMPLICIT_MAIN_RT in types and value in self._main_by_id:
-            return self._main_by_id[value]
-        return super().resolve_extra(value, types)
-
-    def extra_candidates(self, res: Res, key: str, types: tuple[str, ...]) -> list[Res]:
-        # A route table id that came from a VPC is its main route table (`vpc.main_route_table_id`).
-        extra = [self.implicit_main_table(vpc) for vpc in res.dep_types(key, VPC)] if IMPLICIT_MAIN_RT in types else []
-        return unique(extra + super().extra_candidates(res, key, types))
 
     def vpc_of(self, res: Res) -> Res | None:
         """The VPC of a subnet, SG, route table, endpoint, IGW... (via `vpcId`, also when it is given as a secondary

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from .model import Index, Res, unique
 from .snapshot import Snapshot
-from .types import DEFAULT_SG, IMPLICIT_DEFAULT_SG, SECURITY_GROUPS, SG_INGRESS_RULE, SG_RULE, VPC
-from .values import as_bool, as_list, is_unknown, known, port_range
+from .types import DEFAULT_SG, IMPLICIT_DEFAULT_SG, SECURITY_GROUPS, SG_INGRESS_RULE, SG_RULE
+from .values import as_bool, as_list, is_unknown, port_range
 
 # Input names of the separate ingress rule resources: protocol, source SG, IPv4 CIDR, IPv6 CIDR, prefix list, self.
 SEPARATE_RULE_KEYS = {
@@ -42,12 +42,7 @@ class SecurityGroups(Index):
         super().__init__(snap)
         self._ingress: dict[str, list[Ingress]] = {}
         self._default_sgs: dict[str, Res] = {}  # VPC URN -> its default SG (the DefaultSecurityGroup, or a node)
-        self._default_sg_by_id: dict[str, Res] = {}  # a VPC's known defaultSecurityGroupId -> that node
-        for vpc in self.of_type(VPC):
-            node = self.default_sg(vpc)
-            value = known(vpc.get("defaultSecurityGroupId"))
-            if isinstance(value, str) and value and value not in self.by_id:
-                self._default_sg_by_id[value] = node
+        self.implicit_per_vpc(IMPLICIT_DEFAULT_SG, self.default_sg, ("defaultSecurityGroupId",))
         # Rules written against `vpc.default_security_group_id` belong to that node.
         for typ in SEPARATE_RULE_KEYS:
             for rule in self.of_type(typ):
@@ -55,16 +50,6 @@ class SecurityGroups(Index):
                     rule, "securityGroupId", rule.get("securityGroupId"), IMPLICIT_DEFAULT_SG
                 ).resources:
                     self.link(sg, "securityGroupId", rule)
-
-    def resolve_extra(self, value: str, types: tuple[str, ...]) -> Res | None:
-        if IMPLICIT_DEFAULT_SG in types and value in self._default_sg_by_id:
-            return self._default_sg_by_id[value]
-        return super().resolve_extra(value, types)
-
-    def extra_candidates(self, res: Res, key: str, types: tuple[str, ...]) -> list[Res]:
-        # A security group id that came from a VPC is its default SG (`vpc.default_security_group_id`).
-        extra = [self.default_sg(vpc) for vpc in res.dep_types(key, VPC)] if IMPLICIT_DEFAULT_SG in types else []
-        return unique(extra + super().extra_candidates(res, key, types))
 
     def default_sg(self, vpc: Res) -> Res:
         """The security group AWS created with the VPC: the `DefaultSecurityGroup` resource that adopts it, else one
