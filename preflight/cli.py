@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from .engine import close_worker_loops
 from .errors import PreflightError
 from .policy_config import load_policy_config
 from .report import FORMATS, Options, load_base, load_traffic, render, sections, summary
@@ -125,13 +126,15 @@ def main(argv: list[str] | None = None) -> int:
         return _main(argv)
     finally:
         _close_program_loop()
+        close_worker_loops()
 
 
 def _close_program_loop() -> None:
     """Close the event loop the program ran on before the interpreter exits.
 
     Left to the garbage collector at shutdown, the loop may be finalized after its self-pipe socket, and asyncio then
-    prints an "Invalid file descriptor" traceback after our one-line error (seen when the pack fails mid-run).
+    prints an "Invalid file descriptor" traceback after our one-line error (seen when the pack fails mid-run). The
+    loops of the SDK's worker threads are closed by `close_worker_loops`.
     """
     with contextlib.suppress(RuntimeError):
         loop = asyncio.get_event_loop_policy().get_event_loop()

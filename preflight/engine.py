@@ -13,6 +13,7 @@ import os
 import runpy
 import sys
 import traceback
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,24 @@ def without_resource_references(properties: struct_pb2.Struct) -> struct_pb2.Str
     return out
 
 
+# The SDK's mocks give every worker thread that registers, reads or invokes an event loop of its own and never close
+# it. Left to the interpreter's shutdown, such a loop can be finalized after its self-pipe socket, and asyncio then
+# prints an "Invalid file descriptor" traceback after preflight's last line. `close_worker_loops` closes them.
+_WORKER_LOOPS: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+
+
+def _note_worker_loop() -> None:
+    with contextlib.suppress(RuntimeError):
+        _WORKER_LOOPS.add(asyncio.get_event_loop())
+
+
+def close_worker_loops() -> None:
+    """Close the event loops the mocks made for their worker threads; call it once no program runs in this process."""
+    for loop in list(_WORKER_LOOPS):
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
+
+
 class RecordingMonitor(mocks.MockMonitor):
     """A mock resource monitor that keeps every registration request, in order."""
 
@@ -144,6 +163,7 @@ class RecordingMonitor(mocks.MockMonitor):
             # providers see the id or URN instead.
             request = _with_object(request, properties)
         response = super().RegisterResource(request)
+        _note_worker_loop()
         if request.remote:
             self.diagnostics.append(
                 f"{request.type} {request.name} is a remote component: a plugin preflight cannot run builds its "
@@ -166,11 +186,17 @@ class RecordingMonitor(mocks.MockMonitor):
         self._record(request, response.urn, inputs=request.object, outputs=outputs, custom=request.custom)
         return response
 
+    def Invoke(self, request):
+        response = super().Invoke(request)
+        _note_worker_loop()
+        return response
+
     def ReadResource(self, request):
         if request.type == STACK_REFERENCE_TYPE:
             response, state = self._read_stack_reference(request)
         else:
             response = super().ReadResource(request)
+            _note_worker_loop()
             state = without_resource_references(response.properties)
         self._record(request, response.urn, inputs=state, outputs=state, custom=True, read=True)
         return response

@@ -381,6 +381,37 @@ def test_cli_exits_2_with_one_line_and_no_traceback(args, message):
     assert "Traceback" not in result.stderr
 
 
+_OPEN_LOOPS_AFTER_MAIN = """
+import asyncio, gc, sys
+from preflight import cli
+code = cli.main(sys.argv[1:])
+print(sum(isinstance(o, asyncio.AbstractEventLoop) and not o.is_closed() for o in gc.get_objects()))
+"""
+
+
+@pytest.mark.parametrize("pack", [PROBE_PACK, BROKEN_PACK], ids=["passes", "fails-to-start"])
+def test_cli_leaves_no_event_loop_open_for_the_interpreter_to_finalize(pack):
+    # The SDK's mocks open a loop per worker thread; finalized at shutdown after its socket, one prints a traceback
+    # after the one-line error (seen in CI). Every loop must be closed by the time main returns.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _OPEN_LOOPS_AFTER_MAIN,
+            "--quiet",
+            "--program",
+            str(PLAIN_VPC),
+            "--policy-pack",
+            str(pack),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0", result.stderr
+
+
 def test_cli_verbose_shows_the_traceback():
     result = _cli("--program", str(RAISES), "--policy-pack", str(PROBE_PACK), "--verbose")
     assert result.returncode == 2
