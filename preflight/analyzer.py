@@ -119,6 +119,24 @@ class AnalyzeAsRegistered:
         self._thread.join()
 
 
+def stack_request(registrations: Iterable[Registration]) -> analyzer_pb2.AnalyzeStackRequest:
+    """The `AnalyzeStack` request the engine sends: every resource with its outputs, parent and dependencies."""
+    request = analyzer_pb2.AnalyzeStackRequest()
+    for reg in registrations:
+        resource = request.resources.add(
+            type=reg.type,
+            properties=reg.outputs,
+            urn=reg.urn,
+            name=reg.name,
+            parent=reg.parent,
+            dependencies=reg.dependencies,
+        )
+        resource.options.parent = reg.parent
+        for key, urns in reg.property_dependencies.items():
+            resource.propertyDependencies[key].urns.extend(urns)
+    return request
+
+
 class PolicyPackProcess:
     """A running policy pack, spoken to over the analyzer protocol. Start once, configure and analyze as many stacks
     as you like, then close."""
@@ -247,20 +265,7 @@ class PolicyPackProcess:
     def start_analyze_stack(self, registrations: Iterable[Registration]) -> Callable[[], Verdict]:
         """Send `AnalyzeStack` and return at once; call the result to wait for the verdict. The pack judges the
         stack in its own process meanwhile."""
-        request = analyzer_pb2.AnalyzeStackRequest()
-        for reg in registrations:
-            resource = request.resources.add(
-                type=reg.type,
-                properties=reg.outputs,
-                urn=reg.urn,
-                name=reg.name,
-                parent=reg.parent,
-                dependencies=reg.dependencies,
-            )
-            resource.options.parent = reg.parent
-            for key, urns in reg.property_dependencies.items():
-                resource.propertyDependencies[key].urns.extend(urns)
-        future = self.stub.AnalyzeStack.future(request)
+        future = self.stub.AnalyzeStack.future(stack_request(registrations))
 
         def verdict() -> Verdict:
             findings: list[Finding] = []

@@ -8,11 +8,11 @@
 - `security_groups`: ingress sources;
 - `ecs`: services, task definitions, load balancers, Service Connect;
 - `endpoints`: VPC endpoints;
-- `graph`: `StackGraph`, all of them together, and the cache that builds it once per AnalyzeStack.
+- `graph`: `StackGraph`, all of them together, and the cache that builds it once per AnalyzeStack (`serving`).
 """
 
 from .endpoints import endpoint_service, endpoint_type
-from .graph import StackGraph, shared_graph
+from .graph import StackGraph, serving, shared_graph
 from .model import Refs, Res
 from .routes import Egress, Route, RouteKind
 from .security_groups import Ingress
@@ -35,6 +35,7 @@ __all__ = [
     "plain",
     "port_range",
     "ports_within",
+    "serving",
     "shared_graph",
     "span",
 ]

@@ -1,0 +1,158 @@
+"""The pack's servicer decodes a stack once per AnalyzeStack and must answer exactly as pulumi_policy's own servicer.
+
+pulumi_policy decodes every resource once per stack policy; `StackOnceServicer` decodes once and hands the library
+an AnalyzeStack request without resources. These tests hold its decoded stack equal to what the library gives a
+policy, and its answers byte-for-byte equal to the library's, for our stacks and fixtures in both modes, with
+levels and config set, so that a pulumi_policy upgrade that changes either shows up here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from policy_helpers import PROGRAMS, REPO
+from pulumi.runtime.proto import analyzer_pb2
+from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
+from pulumi_policy import policy as sdk_policy
+
+from preflight.analyzer import LEVELS, stack_request
+from preflight.engine import run_program
+from preflight.policy_config import resolve_policy_config
+from preflight.project import load_project
+
+CASES = {
+    "dev stack": REPO,
+    "public tasks": PROGRAMS / "public_tasks",
+    "NAT egress": PROGRAMS / "nat_egress",
+    "awsx private": PROGRAMS / "awsx_private",
+    "external refs": PROGRAMS / "external_refs",
+    "stack refs": PROGRAMS / "stack_refs",
+}
+# A config that moves levels both ways and sets a policy's properties, as `--policy-config` would.
+POLICY_CONFIG = {
+    "sensitive-tasks-private": "disabled",
+    "vpc-flow-logs": "mandatory",
+    "alb-hardening": {"requireAccessLogs": False},
+    "alb-sg-internet-ports": {"allowedPorts": [443]},
+}
+TAGS = {"environment": "production"}
+
+
+@pytest.fixture(scope="module")
+def requests():
+    """The AnalyzeStack request of every case, in both modes (the programs run once for the module)."""
+    built = {}
+    for label, program in CASES.items():
+        for mode in ("preview", "update"):
+            run = run_program(load_project(program, "dev"), "dev", preview=(mode == "preview"))
+            built[f"{label}, {mode}"] = stack_request(run.registrations)
+    return built
+
+
+def _configured(servicer_class, guard, policy_config, dry_run, infos):
+    """A servicer configured as preflight configures the pack (every policy's level and properties, stack tags)."""
+    servicer = servicer_class(guard.PACK_NAME, "0.1.0", list(guard.ALL_POLICIES), guard.DEFAULT_LEVEL)
+    request = analyzer_pb2.ConfigureAnalyzerRequest()
+    for name, (level, properties) in resolve_policy_config(guard.PACK_NAME, infos, policy_config).items():
+        config = analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level])
+        config.properties.update(properties)
+        request.policyConfig[name].CopyFrom(config)
+    servicer.Configure(request, None)
+    servicer.ConfigureStack(
+        analyzer_pb2.AnalyzerStackConfigureRequest(stack="dev", project="t", dry_run=dry_run, tags=TAGS), None
+    )
+    return servicer
+
+
+@pytest.mark.parametrize("policy_config", [{}, POLICY_CONFIG], ids=["default levels", "levels and config set"])
+def test_answers_equal_the_library_servicers(guard, policy_pack, requests, policy_config):
+    from fargate_guard.servicer import StackOnceServicer
+
+    answered = {"diagnostics": 0, "not applicable": 0, "can't run in preview": 0}
+    for label, request in requests.items():
+        dry_run = label.endswith("preview")
+        library = _configured(sdk_policy._PolicyAnalyzerServicer, guard, policy_config, dry_run, policy_pack.policies)
+        ours = _configured(StackOnceServicer, guard, policy_config, dry_run, policy_pack.policies)
+        expected = library.AnalyzeStack(request, None)
+        got = ours.AnalyzeStack(request, None)
+        assert got.SerializeToString(deterministic=True) == expected.SerializeToString(deterministic=True), label
+        answered["diagnostics"] += len(got.diagnostics)
+        answered["not applicable"] += len(got.not_applicable)
+        answered["can't run in preview"] += sum("during preview" in d.message for d in got.diagnostics)
+    # The cases exercise every kind of answer, so equality is not the equality of two empty responses.
+    assert answered["diagnostics"] and answered["not applicable"], answered
+
+
+def _seen_by_a_policy(servicer, request):
+    """What the servicer hands a stack policy: the resources in the library's own form."""
+    seen = []
+    probe = StackValidationPolicy("probe", "sees the stack", lambda args, report: seen.extend(args.resources))
+    with contextlib.suppress(Exception):
+        servicer("p", "0.1.0", [probe], EnforcementLevel.ADVISORY).AnalyzeStack(request, None)
+    return seen
+
+
+def _shape(guard, resource):
+    opts = resource.opts
+    return (
+        resource.resource_type,
+        resource.urn,
+        resource.name,
+        guard.stack.plain(resource.props),
+        (opts.protect, list(opts.ignore_changes), opts.delete_before_replace, list(opts.aliases), opts.parent),
+        resource.provider,
+        resource.parent.urn if resource.parent else None,
+        [d.urn for d in resource.dependencies],
+        {k: [d.urn for d in v] for k, v in resource.property_dependencies.items()},
+    )
+
+
+def test_the_stack_decoded_once_is_the_library_decoded_one(guard, requests):
+    from fargate_guard.servicer import StackOnceServicer
+
+    request = requests["dev stack, preview"]
+    library = _seen_by_a_policy(sdk_policy._PolicyAnalyzerServicer, request)
+    ours = StackOnceServicer("p", "0.1.0", list(guard.ALL_POLICIES), EnforcementLevel.ADVISORY).decode_stack(request)
+    assert len(ours) == len(library) == len(request.resources)
+    assert [_shape(guard, r) for r in ours] == [_shape(guard, r) for r in library]
+    assert any(r.parent for r in ours) and any(r.property_dependencies for r in ours)
+
+
+def test_policies_under_the_servicer_read_one_index_per_call(guard, policy_pack, requests, monkeypatch):
+    from fargate_guard.servicer import StackOnceServicer
+
+    built = []
+    original = guard.stack.graph.StackGraph.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(guard.stack.graph.StackGraph, "__init__", counting)
+    servicer = _configured(StackOnceServicer, guard, {}, True, policy_pack.policies)
+    servicer.AnalyzeStack(requests["dev stack, preview"], None)
+    servicer.AnalyzeStack(requests["dev stack, preview"], None)
+    assert len(built) == 2  # one per call, not one per policy, and never carried over to the next call
+
+
+def test_the_pack_is_served_with_the_servicer(guard, monkeypatch):
+    """`serve` swaps the servicer PolicyPack builds by its module-level name; PolicyPack must still build it so."""
+    from fargate_guard.servicer import StackOnceServicer, serve
+
+    assert "_PolicyAnalyzerServicer" in PolicyPack.__init__.__code__.co_names
+    served = []
+
+    class Stop(Exception):
+        pass
+
+    def add_servicer(servicer, _server):
+        served.append(servicer)
+        raise Stop  # before a port is opened and the process blocks
+
+    monkeypatch.setattr(sdk_policy.grpc, "server", lambda *_a, **_k: None)
+    monkeypatch.setattr(sdk_policy.analyzer_pb2_grpc, "add_AnalyzerServicer_to_server", add_servicer)
+    with pytest.raises(Stop):
+        serve(name=guard.PACK_NAME, enforcement_level=guard.DEFAULT_LEVEL, policies=guard.ALL_POLICIES)
+    assert [type(s) for s in served] == [StackOnceServicer]
+    assert sdk_policy._PolicyAnalyzerServicer is not StackOnceServicer  # restored for anything else in the process
