@@ -10,8 +10,7 @@ import os
 import queue
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +25,6 @@ from .registration import Registration
 
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 CANT_RUN_PREFIX = "can't run policy "
-_ANALYZE_WINDOW = 16  # Analyze requests in flight at once
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,9 @@ class AnalyzeAsRegistered:
     """`Analyze` each resource as the program registers it, as the engine does during a deployment.
 
     A background thread waits for the pack to start, configures it (`configure`), then sends each registration
-    handed to `add` as it comes, so the pack judges resources in its own process while the program still runs.
+    handed to `add` (queued until then) without waiting for its answer: a thread that waited for each answer would
+    need the GIL back from the program for every call, fall behind, and leave most of the calls for after the
+    program (about 0.25 s at 2,041 resources). `finish` reads every answer once the program is done.
     """
 
     _END = object()
@@ -80,9 +80,9 @@ class AnalyzeAsRegistered:
         self._pack = pack
         self._configure = configure
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._sent: list[tuple[str, Any]] = []  # (URN, the answer to come)
         self._cancelled = False
         self._error: BaseException | None = None
-        self._verdict = Verdict([], [])
         self.levels: dict[str, str] = {}  # each policy's effective level, once configured
         self.ready_at = 0.0  # perf_counter() when the pack was configured
         self._thread = threading.Thread(target=self._work, name="preflight-analyze", daemon=True)
@@ -91,32 +91,37 @@ class AnalyzeAsRegistered:
     def add(self, registration: Registration) -> None:
         self._queue.put(registration)
 
-    def _registrations(self) -> Iterator[Registration]:
-        while (item := self._queue.get()) is not self._END and not self._cancelled:
-            yield item
+    def _send(self, registration: Registration) -> None:
+        future = self._pack.start_analyze(registration)
+        if future is not None:
+            self._sent.append((registration.urn, future))
 
     def _work(self) -> None:
         try:
             self._pack.connect()
             self.levels = self._configure()
             self.ready_at = time.perf_counter()
-            self._verdict = self._pack.analyze(self._registrations())
         except BaseException as exc:  # handed to the caller in `finish`
             self._error = exc
+            return
+        while (item := self._queue.get()) is not self._END and not self._cancelled:
+            self._send(item)
 
     def finish(self) -> Verdict:
-        """Wait until every registration added is analyzed; an error of the pack is raised here."""
+        """Wait for the answer to every registration added; an error of the pack is raised here."""
         self._queue.put(self._END)
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return self._verdict
+        return self._pack.settle(self._sent)
 
     def cancel(self) -> None:
         """The program failed: stop analyzing, without raising."""
         self._cancelled = True
         self._queue.put(self._END)
         self._thread.join()
+        for _, future in self._sent:
+            future.cancel()
 
 
 def stack_request(registrations: Iterable[Registration]) -> analyzer_pb2.AnalyzeStackRequest:
@@ -233,30 +238,28 @@ class PolicyPackProcess:
         return {name: level for name, (level, _) in resolved.items()}
 
     def analyze(self, registrations: Iterable[Registration]) -> Verdict:
-        """`Analyze` each resource (its inputs), as the engine does during a preview or an update.
+        """`Analyze` each resource (its inputs), as the engine does during a preview or an update."""
+        sent = [(reg.urn, future) for reg in registrations if (future := self.start_analyze(reg)) is not None]
+        return self.settle(sent)
 
-        A bounded window of requests is kept in flight, so the pack's worker threads stay busy without
-        queueing thousands of calls at once.
-        """
+    def start_analyze(self, registration: Registration) -> Any:
+        """Send `Analyze` for one resource and return its answer to come, or None for a resource read: a read
+        changes nothing, so the engine analyzes it only as part of the stack."""
+        if registration.read:
+            return None
+        reg = registration
+        request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=reg.inputs, urn=reg.urn, name=reg.name)
+        request.options.parent = reg.parent
+        return self.stub.Analyze.future(request)
+
+    def settle(self, sent: Iterable[tuple[str, Any]]) -> Verdict:
+        """The verdict of `Analyze` calls sent with `start_analyze`, as (URN, answer to come) pairs."""
         findings: list[Finding] = []
         not_applicable: list[tuple[str, str]] = []
-        in_flight: deque[tuple[str, Any]] = deque()
-        for reg in registrations:
-            if reg.read:  # a read changes nothing, so the engine analyzes it only as part of the stack
-                continue
-            request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=reg.inputs, urn=reg.urn, name=reg.name)
-            request.options.parent = reg.parent
-            in_flight.append((reg.urn, self.stub.Analyze.future(request)))
-            if len(in_flight) >= _ANALYZE_WINDOW:
-                self._settle(in_flight.popleft(), findings, not_applicable)
-        while in_flight:
-            self._settle(in_flight.popleft(), findings, not_applicable)
+        for urn, future in sent:
+            # Like the engine, attribute a resource policy's finding to the resource analyzed.
+            self._collect(self._result(future, "Analyze"), findings, not_applicable, default_urn=urn)
         return Verdict(findings, not_applicable)
-
-    def _settle(self, pending: tuple[str, Any], findings: list[Finding], not_applicable: list[tuple[str, str]]) -> None:
-        urn, future = pending
-        # Like the engine, attribute a resource policy's finding to the resource analyzed.
-        self._collect(self._result(future, "Analyze"), findings, not_applicable, default_urn=urn)
 
     def analyze_stack(self, registrations: Iterable[Registration]) -> Verdict:
         """`AnalyzeStack` once with every resource, its parent and (property) dependencies."""
