@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import sys
 from pathlib import Path
@@ -127,6 +128,18 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         _close_program_loop()
         close_worker_loops()
+
+
+def entry() -> int:
+    """The command (`python -m preflight`, the `preflight` script): `main`, then an exit that doesn't sweep the heap.
+
+    The process ends right after: the interpreter's last garbage collections would walk every object the run left
+    (the program's resources and outputs, the registrations), about 0.5 s at 2,041 resources. Frozen, they are
+    skipped; nothing is left to collect that matters to an exiting process.
+    """
+    code = main()
+    gc.freeze()
+    return code
 
 
 def _close_program_loop() -> None:

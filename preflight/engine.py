@@ -14,7 +14,7 @@ import runpy
 import sys
 import traceback
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,7 +34,7 @@ from .fakes import FakeAws
 from .positions import position_of, program_stack_trace
 from .project import Project
 from .registration import STACK_TYPE, Registration
-from .remote import ComponentLibrary, RemoteExpander
+from .remote import ComponentLibrary, LibraryLoader, RemoteExpander
 from .stack_references import STACK_REFERENCE_TYPE, stack_reference_state
 
 T = TypeVar("T")
@@ -118,7 +118,7 @@ class RecordingMonitor(mocks.MockMonitor):
         diagnostics: list[str],
         stack_outputs: dict[str, dict[str, Any]] | None = None,
         on_record: Callable[[Registration], None] | None = None,
-        libraries: list[ComponentLibrary] | None = None,
+        libraries: Mapping[str, LibraryLoader] | None = None,
     ) -> None:
         super().__init__(fake)
         self.preview = preview
@@ -127,9 +127,8 @@ class RecordingMonitor(mocks.MockMonitor):
         self.on_record = on_record
         self.registrations: list[Registration] = []
         # Remote components a library models (awsx) get their children; others keep the diagnostic below.
-        self.remote = RemoteExpander(libraries or [], fake, fake.region, diagnostics)
-        for token, answer in self.remote.invokes():
-            fake.add_invoke(token, answer)
+        self.remote = RemoteExpander(libraries or {}, fake, fake.region, diagnostics)
+        fake.answer_library_invokes(self.remote.invoke)
 
     def _record(self, request, urn: str, *, inputs, outputs, custom: bool, read: bool = False) -> None:
         property_dependencies = getattr(request, "propertyDependencies", {})  # a read request has none
@@ -308,9 +307,17 @@ def _program_failure(exc: BaseException, project: Project) -> PreflightError:
     return PreflightError(f"program failed: {type(origin).__name__}: {text}{suffix}", detail=detail)
 
 
+_PREFLIGHT_DIR = Path(__file__).resolve().parent
+
+
 def _is_program_file(path: Path, project_dir: Path) -> bool:
-    """A file of the program itself: under its directory, but not in a virtualenv kept there (e.g. .venv)."""
-    return path.is_relative_to(project_dir) and "site-packages" not in path.parts
+    """A file of the program itself: under its directory, but not in a virtualenv kept there (e.g. .venv), nor
+    preflight's own (a program in preflight's checkout, such as this repo's stack, while a model loads lazily)."""
+    return (
+        path.is_relative_to(project_dir)
+        and "site-packages" not in path.parts
+        and not path.is_relative_to(_PREFLIGHT_DIR)
+    )
 
 
 def _unload_program_modules(project_dir: Path, before: set[str]) -> None:
@@ -345,13 +352,17 @@ def _cheap_source_positions() -> Iterator[None]:
         sdk_resource._get_stack_trace = original
 
 
-def component_libraries() -> list[ComponentLibrary]:
-    """The remote component libraries preflight models."""
-    try:
-        from .awsx import AwsxLibrary  # imported late: the model registers pulumi_aws resources
-    except ImportError:  # no pulumi_aws installed: the program can't use awsx either
-        return []
-    return [AwsxLibrary()]
+def component_libraries() -> dict[str, LibraryLoader]:
+    """The remote component libraries preflight models, by package, each loaded when a program first uses it."""
+
+    def awsx() -> ComponentLibrary | None:
+        try:
+            from .awsx import AwsxLibrary  # the model registers pulumi_aws resources
+        except ImportError:  # no pulumi_aws installed: the program can't use awsx either
+            return None
+        return AwsxLibrary()
+
+    return {"awsx": awsx}
 
 
 class Recorder:

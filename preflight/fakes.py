@@ -80,7 +80,7 @@ class FakeAws(Mocks):
         self.preview = preview
         self.account = Account(region=region)
         self._on_invoke = on_invoke  # (token, simulated)
-        self._extra_invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+        self._library_invoke: Callable[[str], Callable[[dict[str, Any]], dict[str, Any]] | None] = lambda _: None
 
     # ---- resources -------------------------------------------------------------------------------------------
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
@@ -141,12 +141,13 @@ class FakeAws(Mocks):
         return out
 
     # ---- invokes ---------------------------------------------------------------------------------------------
-    def add_invoke(self, token: str, answer: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
-        """Answer `token` too (a component library's own invoke, such as awsx:ec2:getDefaultVpc)."""
-        self._extra_invokes[token] = answer
+    def answer_library_invokes(self, find: Callable[[str], Callable[[dict[str, Any]], dict[str, Any]] | None]) -> None:
+        """Answer component libraries' own invokes too (such as awsx:ec2:getDefaultVpc): `find` gives the answer
+        to a token, or None."""
+        self._library_invoke = find
 
     def call(self, args: MockCallArgs) -> dict:
-        extra = self._extra_invokes.get(args.token)
+        extra = self._library_invoke(args.token)
         if extra is not None:
             self._on_invoke(args.token, True)
             return extra(dict(args.args or {}))

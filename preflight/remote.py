@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -297,20 +297,42 @@ def _without_refs(value: Any) -> Any:
     return value
 
 
-class RemoteExpander:
-    """Held by the recording monitor: finds the library for a remote registration and runs its expansion."""
+LibraryLoader = Callable[[], "ComponentLibrary | None"]
 
-    def __init__(self, libraries: list[ComponentLibrary], fake: Any, region: str, diagnostics: list[str]) -> None:
-        self.libraries = {library.package: library for library in libraries}
+
+class RemoteExpander:
+    """Held by the recording monitor: finds the library for a remote registration and runs its expansion.
+
+    Libraries come as loaders by package, and each is loaded when a program first registers one of its components
+    or calls one of its invokes: a program that uses no awsx doesn't import preflight's model of it.
+    """
+
+    def __init__(self, libraries: Mapping[str, LibraryLoader], fake: Any, region: str, diagnostics: list[str]) -> None:
+        self._loaders = dict(libraries)
+        self._loaded: dict[str, ComponentLibrary | None] = {}
+        self._lock = threading.Lock()
         self.fake, self.region, self.diagnostics = fake, region, diagnostics
         self.loop: asyncio.AbstractEventLoop | None = None  # the SDK's loop, set when a program starts
         self.positions: dict[str, Any] = {}  # child URN -> the program position of the component that made it
         self._noted: set[str] = set()
 
-    def invokes(self) -> Iterator[tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]]:
-        for library in self.libraries.values():
-            for token, answer in library.invokes().items():
-                yield token, (lambda args, answer=answer: answer(self.fake, args))
+    def library(self, token: str) -> ComponentLibrary | None:
+        """The library of a type or invoke token's package (`awsx:ec2:Vpc` -> awsx), loaded on first use."""
+        package = token.split(":")[0]
+        if package not in self._loaders:
+            return None
+        with self._lock:
+            if package not in self._loaded:
+                self._loaded[package] = self._loaders[package]()
+            return self._loaded[package]
+
+    def invoke(self, token: str) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+        """The answer to a library's own invoke (such as awsx:ec2:getDefaultVpc), or None."""
+        library = self.library(token)
+        answer = library.invokes().get(token) if library is not None else None
+        if answer is None:
+            return None
+        return lambda args: answer(self.fake, args)
 
     def expand(
         self, monitor: Any, request: Any, recorded_inputs: Any = None
@@ -320,7 +342,7 @@ class RemoteExpander:
         The model reads `request` as sent (resource references included); `recorded_inputs` is what the recording
         keeps as the component's inputs (the engine's view), the request's own by default.
         """
-        library = self.libraries.get(request.type.split(":")[0])
+        library = self.library(request.type)
         if library is None or self.loop is None:
             return None, ""
         note = library.version_note()
@@ -341,11 +363,16 @@ class RemoteExpander:
         )
         outcome: dict[str, Any] = {}
         finished = threading.Event()
+        position = self.positions.get(urn) or position_of(request)  # a nested component passes its own on
 
         def build() -> None:
             try:
                 component._parent = _Parent(urn, request.protect, dict(request.providers))
                 outcome["outputs"] = library.expand(component)
+                # The children's registrations run on this loop once `build` returns, and may be recorded before
+                # this method goes on: their positions must be known by then.
+                if position is not None:
+                    self.positions.update((child.urn, position) for child in component.children)
             except BaseException as exc:
                 outcome["error"] = exc
             finally:
@@ -361,9 +388,6 @@ class RemoteExpander:
         if error is not None:
             raise error
         self.diagnostics.extend(component.warnings)
-        position = self.positions.get(urn) or position_of(request)  # a nested component passes its own on
-        if position is not None:
-            self.positions.update((child.urn, position) for child in component.children)
         # Children that outputs refer to are readable (`getResource`) as soon as the program sees the reference.
         for child in component.children:
             monitor.resources[child.urn] = monitor.ResourceRegistration(

@@ -177,7 +177,7 @@ def test_a_component_outside_the_model_keeps_the_diagnostic():
 
 def test_a_different_installed_awsx_version_is_reported(monkeypatch):
     assert AwsxLibrary(installed=MODELLED_VERSION).version_note() is None
-    monkeypatch.setattr(engine, "component_libraries", lambda: [AwsxLibrary(installed="3.10.0")])
+    monkeypatch.setattr(engine, "component_libraries", lambda: {"awsx": lambda: AwsxLibrary(installed="3.10.0")})
     run = record(lambda: (awsx.ec2.Vpc("a"), awsx.ec2.Vpc("b")))
     notes = [d for d in run.diagnostics if "3.10.0" in d]
     assert len(notes) == 1 and MODELLED_VERSION in notes[0]
@@ -260,3 +260,37 @@ def test_readme_and_requirements_name_the_modelled_components_and_version():
     rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
     documented = {f"awsx:{module}:{name}" for row in rows for module, name in re.findall(r"`(\w+)\.(\w+)`", row)}
     assert documented == set(MODELLED_COMPONENTS) | set(AwsxLibrary().invokes())
+
+
+_LOADED_AFTER = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from preflight.engine import run_program
+from preflight.project import load_project
+for program, overlay in {runs!r}:
+    run_program(load_project(Path(program), "dev", overlay=overlay), "dev", preview=True)
+print(json.dumps(sorted(m for m in sys.modules if m == "preflight.awsx" or m.startswith("pulumi_awsx"))))
+"""
+
+
+def _loaded_after(*runs):
+    import subprocess
+    import sys
+
+    code = _LOADED_AFTER.format(tests=str(Path(__file__).parent), runs=[(str(p), o) for p, o in runs])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_program_without_awsx_does_not_load_the_awsx_model():
+    assert _loaded_after((Path(__file__).parent / "fixtures" / "programs" / "plain_vpc", None)) == []
+
+
+def test_the_awsx_model_loaded_by_this_repos_program_stays_loaded_for_the_next_run():
+    from test_awsx_policy import _awsx_platform
+
+    # The repo's program is under the checkout that holds preflight: preflight's modules, loaded while it ran, must
+    # not be unloaded with the program's own.
+    assert "preflight.awsx" in _loaded_after((Path(__file__).parent.parent, _awsx_platform()))

@@ -84,7 +84,7 @@ def test_project_dependencies_are_the_pins_of_requirements_txt():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     declared = _pins_of(project["dependencies"])
     assert declared == {name: _pins(REPO / "requirements.txt").get(name) for name in declared}
-    assert project["scripts"]["preflight"] == "preflight.cli:main"
+    assert project["scripts"]["preflight"] == "preflight.cli:entry"
 
 
 def _pins_of(requirements: list[str]) -> dict[str, str]:
