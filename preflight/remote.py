@@ -175,6 +175,22 @@ class RemoteComponent:
             raise Unmodelled(f"{'.'.join(map(str, path))} is unknown while the program runs")
         return default if plain is None else plain
 
+    def known_shape(self, *path: str | int) -> dict[str, Any]:
+        """The object at `path` (empty when not given), whose keys the model reads to tell which options were given;
+        its values may be unknown. An object unknown as a whole is outside the model."""
+        plain = self.value(*path, default={})
+        if not isinstance(plain, dict):
+            raise Unmodelled(f"{'.'.join(map(str, path))} is unknown while the program runs")
+        return plain
+
+    def is_known(self, *path: str | int) -> bool:
+        """Whether the value at `path` is known throughout, nested values included."""
+        return self._lookup(path)[1]
+
+    def urns(self, *path: str | int) -> set[str]:
+        """The resources the value at `path` came from (references in it, and the input's property dependencies)."""
+        return self._lookup(path)[3]
+
     def given(self, *path: str | int) -> bool:
         return self._lookup(path)[0] is not None
 
@@ -196,6 +212,10 @@ class RemoteComponent:
     def output(self, value: Any, urns: set[str]) -> pulumi.Output:
         """A value the model computed, known, depending on the resources `urns`."""
         return _output(value, True, False, urns)
+
+    def unknown(self, urns: set[str]) -> pulumi.Output:
+        """A value the component computes from inputs unknown while the program runs: unknown, depending on `urns`."""
+        return _output(None, False, False, urns)
 
     def planned(self, child: Child, key: str) -> Any:
         """A value the provider plans before creating the child, known in preview too (an auto-name)."""

@@ -237,6 +237,82 @@ def test_fargate_task_definition_has_roles_log_group_and_awslogs_containers():
     assert task["inputs"]["networkMode"] == "awsvpc" and task["inputs"]["requiresCompatibilities"] == ["FARGATE"]
 
 
+def _service_with_image(image):
+    balancer = awsx.lb.ApplicationLoadBalancer("lb")
+    awsx.ecs.FargateService(
+        "svc",
+        assign_public_ip=True,
+        task_definition_args={
+            "container": {
+                "name": "app",
+                "image": image(),
+                "cpu": 256,
+                "memory": 512,
+                "port_mappings": [{"container_port": 80, "target_group": balancer.default_target_group}],
+            }
+        },
+    )
+
+
+def test_an_image_unknown_while_the_program_runs_leaves_what_awsx_computes_from_the_containers_unknown():
+    # As `pulumi new container-aws-python` does: the image comes from a resource (here a repository URL, unknown in
+    # preview). awsx computes container definitions, default cpu/memory, family and load balancers from the whole
+    # containers input, so all of them are unknown; the rest of the component is registered as awsx does.
+    run = record(lambda: _service_with_image(lambda: aws.ecr.Repository("images").repository_url))
+    task = run.one("aws:ecs/taskDefinition:TaskDefinition", "svc")
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    assert [task["inputs"][key] for key in ("containerDefinitions", "cpu", "memory", "family")] == [unknown] * 4
+    assert task["inputs"]["networkMode"] == "awsvpc" and task["inputs"]["requiresCompatibilities"] == ["FARGATE"]
+    service = run.one("aws:ecs/service:Service", "svc")
+    assert service["inputs"]["loadBalancers"] == unknown
+    assert {r["name"] for r in run.of("aws:iam/role:Role")} == {"svc-task", "svc-execution"}
+    assert not [d for d in run.diagnostics if "svc" in d]
+
+
+def test_container_definitions_are_written_as_awsx_writes_them_once_the_image_is_known():
+    run = record(lambda: _service_with_image(lambda: aws.ecr.Repository("images").repository_url), preview=False)
+    task = run.one("aws:ecs/taskDefinition:TaskDefinition", "svc")
+    text = task["inputs"]["containerDefinitions"]
+    assert '"cpu":256,' in text and '"memory":512,' in text  # JSON.stringify writes 256, never 256.0
+    (definition,) = json.loads(text)
+    assert definition["portMappings"] == [{"containerPort": 80, "hostPort": 80}]
+    service = run.one("aws:ecs/service:Service", "svc")
+    assert [(b["containerName"], b["containerPort"]) for b in service["inputs"]["loadBalancers"]] == [("app", 80)]
+
+
+def test_an_option_outside_the_model_is_refused_before_any_child_is_registered():
+    run = record(
+        lambda: awsx.ecs.FargateService(
+            "svc",
+            assign_public_ip=True,
+            task_definition_args={
+                "container": {"name": "app", "image": "nginx", "cpu": 256, "memory": 512},
+                "log_group": {"args": {"retention_in_days": 7}},
+            },
+        )
+    )
+    assert [r["type"] for r in run.all if r["name"].startswith("svc")] == ["awsx:ecs:FargateService"]
+    assert [d for d in run.diagnostics if "awsx:ecs:FargateService svc" in d and "logGroup.args" in d]
+
+
+def test_a_role_arn_unknown_while_the_program_runs_is_passed_on():
+    run = record(
+        lambda: awsx.ecs.FargateService(
+            "svc",
+            assign_public_ip=True,
+            task_definition_args={
+                "container": {"name": "app", "image": "nginx", "cpu": 256, "memory": 512},
+                "task_role": {"role_arn": aws.iam.Role("mine", assume_role_policy="{}").arn},
+            },
+        )
+    )
+    assert {r["name"] for r in run.of("aws:iam/role:Role")} == {"mine", "svc-execution"}  # awsx makes no task role
+    task = run.one("aws:ecs/taskDefinition:TaskDefinition", "svc")
+    assert task["inputs"]["taskRoleArn"] == "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    assert run.by_urn(run.one("aws:iam/role:Role", "mine")["urn"])["name"] == "mine"
+    assert any(run.one("aws:iam/role:Role", "mine")["urn"] in urns for urns in task["prop_deps"].values())
+
+
 def test_default_vpc_component_and_invoke_read_the_default_vpc():
     def program():
         found = awsx.ec2.get_default_vpc()

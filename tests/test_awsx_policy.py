@@ -80,3 +80,20 @@ def test_awsx_children_carry_the_program_line_of_their_component(policy_pack):
     assert (
         by_urn[urn_of(report, "aws:lb/targetGroup:TargetGroup", "lb")].position == balancer.position != service.position
     )
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_service_whose_image_another_component_builds_is_judged_in_both_modes(policy_pack, mode):
+    # `pulumi new container-aws-python`'s shape: awsx.ecr builds the image (not modelled, so its URI is unknown).
+    # preview used to fail the whole run: the model registered children, then refused the unknown image.
+    report = judge(policy_pack, "awsx_built_image", mode)
+    task_sg = urn_of(report, "aws:ec2/securityGroup:SecurityGroup", "web-sg")
+    service = urn_of(report, "aws:ecs/service:Service", "web")
+    found = {(v.policy, v.urn, v.level) for v in report.violations}
+    assert ("task-sg-ingress-from-sgs", task_sg, "mandatory") in found
+    assert ("ecs-service-no-public-ip", service, "advisory") in found
+    assert report.exit_code == 1 and not report.deploy_findings and not cant_run(report)
+    assert sorted(d.split(" is a remote component")[0] for d in report.diagnostics if "remote component" in d) == [
+        "awsx:ecr:Image web-image",
+        "awsx:ecr:Repository images",
+    ]

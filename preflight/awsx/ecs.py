@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from ..remote import UNKNOWN, Child, Ref, RemoteComponent, Unmodelled
+from ..remote import Child, Ref, RemoteComponent, Unmodelled
 from .ec2 import default_vpc, only_modelled
 from .layout import LayoutError
 from .lb import OPEN_EGRESS, OPEN_INGRESS, snake
@@ -96,13 +97,55 @@ def _sha1(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:8]
 
 
-def _role(component: RemoteComponent, name: str, key: str, policies: list[str], parent: Child) -> Any:
-    spec = component.known(*_task_path(component), key, default={})
-    only_modelled(component, {"skip", "roleArn"}, f"{key}.", spec)
+@dataclass
+class _TaskPlan:
+    """What the model decides of a FargateTaskDefinition before it registers anything (an Unmodelled option must
+    never leave half a component): the options given, the roles, and the containers when they are known.
+
+    awsx computes the container definitions, the default cpu/memory, the default family and the load balancers by
+    `apply` over the whole containers input (fargateTaskDefinition.ts, containers.ts): when any value in it is
+    unknown while the program runs (an image built by another component, in preview), all of those are unknown.
+    """
+
+    path: tuple[str, ...]
+    roles: dict[str, dict[str, Any]]
+    log_skip: bool
+    containers: dict[str, dict[str, Any]] | None  # None: some value of the containers input is unknown
+    containers_urns: set[str]
+
+
+def _task_path(component: RemoteComponent) -> tuple[str, ...]:
+    return ("taskDefinitionArgs",) if component.type == "awsx:ecs:FargateService" else ()
+
+
+def _task_plan(component: RemoteComponent) -> _TaskPlan:
+    path = _task_path(component)
+    given = component.known_shape(*path) if path else component.raw_inputs
+    only_modelled(component, _TASK_PASS_THROUGH | _TASK_OWN, ".".join(path) + "." if path else "", given)
+    log_spec = component.known(*path, "logGroup", default={})
+    only_modelled(component, {"skip"}, "logGroup.", log_spec)
+    roles = {}
+    for key in ("taskRole", "executionRole"):
+        roles[key] = component.known_shape(*path, key)  # a roleArn may be unknown: awsx passes it on
+        only_modelled(component, {"skip", "roleArn"}, f"{key}.", roles[key])
+        component.known(*path, key, "skip")
+    single, many = component.given(*path, "container"), component.given(*path, "containers")
+    if single == many:
+        raise Unmodelled("Exactly one of [container] or [containers] must be provided")
+    key = "container" if single else "containers"
+    containers = None
+    if component.is_known(*path, key):
+        value = component.value(*path, key)
+        containers = {value.get("name") or "container": value} if single else dict(value)
+    return _TaskPlan(path, roles, bool(log_spec.get("skip")), containers, component.urns(*path, key))
+
+
+def _role(component: RemoteComponent, plan: _TaskPlan, name: str, key: str, policies: list[str], parent: Any) -> Any:
+    spec = plan.roles[key]
     if spec.get("skip"):
         return None
     if spec.get("roleArn"):
-        return component.at(*_task_path(component), key, "roleArn")
+        return component.at(*plan.path, key, "roleArn")
     role = component.add(aws.iam.Role, name, {"assume_role_policy": json.dumps(_ASSUME_ROLE)}, parent=parent)
     for arn in policies:
         component.add(
@@ -112,21 +155,6 @@ def _role(component: RemoteComponent, name: str, key: str, policies: list[str], 
             parent=parent,
         )
     return role.resource.arn
-
-
-def _task_path(component: RemoteComponent) -> tuple[str, ...]:
-    return ("taskDefinitionArgs",) if component.type == "awsx:ecs:FargateService" else ()
-
-
-def _task_value(component: RemoteComponent, key: str, default: Any = None) -> Any:
-    return component.known(*_task_path(component), key, default=default)
-
-
-def _containers(component: RemoteComponent) -> dict[str, dict[str, Any]]:
-    single, many = _task_value(component, "container"), _task_value(component, "containers")
-    if (single is None) == (many is None):
-        raise Unmodelled("Exactly one of [container] or [containers] must be provided")
-    return dict(many) if many is not None else {single.get("name") or "container": single}
 
 
 def _mapping(component: RemoteComponent, mapping: dict[str, Any]) -> tuple[dict[str, Any], Ref | None, Any]:
@@ -150,30 +178,18 @@ def _mapping(component: RemoteComponent, mapping: dict[str, Any]) -> tuple[dict[
     return out, group if isinstance(group, Ref) else None, group_port
 
 
-def _task_definition(component: RemoteComponent, name: str, parent: Child | None) -> tuple[Child, Child, list]:
-    """Register a FargateTaskDefinition's children under `parent` (its component); (task definition, log group, LBs)."""
-    path = _task_path(component)
-    given = component.known(*path, default={}) if path else component.raw_inputs
-    only_modelled(component, _TASK_PASS_THROUGH | _TASK_OWN, ".".join(path) + "." if path else "", given)
-    containers = _containers(component)
-    log_spec = _task_value(component, "logGroup", default={})
-    only_modelled(component, {"skip"}, "logGroup.", log_spec)
-    log_group = None
-    if not log_spec.get("skip"):
-        log_group = component.add(aws.cloudwatch.LogGroup, name, {}, parent=parent)
-    task_role = _role(component, f"{name}-task", "taskRole", [], parent)
-    execution_role = _role(component, f"{name}-execution", "executionRole", [_EXECUTION_POLICY], parent)
-    definitions, balancers, group_refs = [], [], set()
+def _definitions(
+    component: RemoteComponent, containers: dict[str, dict[str, Any]], log_group: Child | None
+) -> tuple[list[dict[str, Any]], list[tuple[str, Any, Ref]]]:
+    """The container definitions awsx writes (sorted by name) and the (container, port, target group) it balances."""
+    definitions, balancers = [], []
     for container_name in sorted(containers):
         container = dict(containers[container_name])
-        if any(isinstance(v, str) and v == UNKNOWN for v in container.values()):
-            raise Unmodelled(f"container {container_name} has values unknown while the program runs")
         mappings = []
         for mapping in container.get("portMappings") or []:
             written, group, group_port = _mapping(component, mapping)
             mappings.append(written)
             if group is not None and group_port is not None:
-                group_refs.add(group.urn)
                 balancers.append((container_name, group_port, group))
         definition = {**container, "name": container_name}
         if "portMappings" in container:
@@ -188,31 +204,62 @@ def _task_definition(component: RemoteComponent, name: str, parent: Child | None
                 },
             }
         definitions.append(definition)
-    sizes = fargate_size(definitions)
+    return definitions, balancers
+
+
+def _as_javascript_writes(value: Any) -> Any:
+    """Numbers as awsx's `JSON.stringify` writes them: the program's numbers arrive as doubles (protobuf's Struct),
+    and JavaScript writes an integral one without a fraction (256, not 256.0), which the family hash depends on."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _as_javascript_writes(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_javascript_writes(item) for item in value]
+    return value
+
+
+def _task_definition(
+    component: RemoteComponent, plan: _TaskPlan, name: str, parent: Child | None
+) -> tuple[Child, list[dict[str, Any]] | None]:
+    """Register a FargateTaskDefinition's children under `parent` (its component): (task definition, its load
+    balancers, or None when they are unknown)."""
+    log_group = None if plan.log_skip else component.add(aws.cloudwatch.LogGroup, name, {}, parent=parent)
+    task_role = _role(component, plan, f"{name}-task", "taskRole", [], parent)
+    execution_role = _role(component, plan, f"{name}-execution", "executionRole", [_EXECUTION_POLICY], parent)
+    args: dict[str, Any] = {snake(key): component.at(*plan.path, key) for key in _TASK_PASS_THROUGH}
     deps = {log_group.urn} if log_group is not None else set()
-    text = json.dumps(definitions, separators=(",", ":"))
-    args: dict[str, Any] = {snake(key): component.at(*path, key) for key in _TASK_PASS_THROUGH}
+    if plan.containers is not None:
+        definitions, balancers = _definitions(component, plan.containers, log_group)
+        sizes = fargate_size(definitions)
+        text = json.dumps(_as_javascript_writes(definitions), separators=(",", ":"))
+        cpu, memory = component.output(sizes[0], set()), component.output(sizes[1], set())
+        family = f"{name}-{_sha1(pulumi.get_stack() + text)}"
+        container_definitions = component.output(text, deps)
+        load_balancers = [
+            {"containerName": c, "containerPort": port, "targetGroupArn": group} for c, port, group in balancers
+        ]
+    else:
+        unknown = component.unknown(deps | plan.containers_urns)
+        cpu = memory = family = container_definitions = unknown
+        load_balancers = None
     args |= {
-        "cpu": args["cpu"] or sizes[0],
-        "memory": args["memory"] or sizes[1],
+        "cpu": args["cpu"] or cpu,
+        "memory": args["memory"] or memory,
         "requires_compatibilities": ["FARGATE"],
         "network_mode": "awsvpc",
         "task_role_arn": task_role,
         "execution_role_arn": execution_role,
-        "family": args["family"] or f"{name}-{_sha1(pulumi.get_stack() + text)}",
-        "container_definitions": component.output(text, deps),
+        "family": args["family"] or family,
+        "container_definitions": container_definitions,
     }
     task = component.add(aws.ecs.TaskDefinition, name, args, parent=parent)
-    return (
-        task,
-        log_group,
-        [{"containerName": c, "containerPort": port, "targetGroupArn": group} for c, port, group in balancers],
-    )
+    return task, load_balancers
 
 
 def expand_fargate_task_definition(component: RemoteComponent) -> dict[str, Any]:
-    task, _, balancers = _task_definition(component, component.name, None)
-    return {"taskDefinition": task, "loadBalancers": balancers}
+    task, balancers = _task_definition(component, _task_plan(component), component.name, None)
+    return {"taskDefinition": task, "loadBalancers": balancers if balancers is not None else component.unknown(set())}
 
 
 def expand_fargate_service(component: RemoteComponent) -> dict[str, Any]:
@@ -222,19 +269,27 @@ def expand_fargate_service(component: RemoteComponent) -> dict[str, Any]:
         raise Unmodelled("exactly one of taskDefinition or taskDefinitionArgs must be provided")
     if component.given("networkConfiguration") and component.given("assignPublicIp"):
         raise Unmodelled("Only one of `networkConfiguration` or `assignPublicIp` can be provided.")
+    plan = _task_plan(component) if component.given("taskDefinitionArgs") else None
+    network = _network_plan(component)  # decided, like the task definition, before anything is registered
     task: Child | None = None
-    balancers: list = []
-    if component.given("taskDefinitionArgs"):
+    balancers: list[dict[str, Any]] | None = []
+    if plan is not None:
         holder = component.add(
             lambda n, opts: pulumi.ComponentResource("awsx:ecs:FargateTaskDefinition", n, None, opts),
             name,
             {},
             type_="awsx:ecs:FargateTaskDefinition",
         )
-        task, _, balancers = _task_definition(component, name, holder)
+        task, balancers = _task_definition(component, plan, name, holder)
         task_definition = task.resource.arn
     else:
         task_definition = component.at("taskDefinition")
+    if component.given("loadBalancers"):
+        load_balancers = component.at("loadBalancers")
+    elif balancers is None:  # the task definition's are unknown, so are the service's (awsx passes them on)
+        load_balancers = component.unknown(plan.containers_urns if plan else set())
+    else:
+        load_balancers = [{**b, "targetGroupArn": component.ref_output(b["targetGroupArn"])} for b in balancers] or None
     args: dict[str, Any] = {snake(key): component.at(key) for key in _SERVICE_PASS_THROUGH}
     cluster = component.value("cluster")
     args |= {
@@ -243,10 +298,8 @@ def expand_fargate_service(component: RemoteComponent) -> dict[str, Any]:
         "launch_type": "FARGATE",
         "wait_for_steady_state": not component.value("continueBeforeSteadyState", default=False),
         "task_definition": task_definition,
-        "load_balancers": component.at("loadBalancers")
-        if component.given("loadBalancers")
-        else [{**b, "targetGroupArn": component.ref_output(b["targetGroupArn"])} for b in balancers] or None,
-        "network_configuration": _network(component, name),
+        "load_balancers": load_balancers,
+        "network_configuration": _network(component, name, network),
     }
     service = component.add(aws.ecs.Service, name, args)
     outputs: dict[str, Any] = {"service": service}
@@ -255,22 +308,29 @@ def expand_fargate_service(component: RemoteComponent) -> dict[str, Any]:
     return outputs
 
 
-def _network(component: RemoteComponent, name: str) -> dict[str, Any]:
+def _network_plan(component: RemoteComponent) -> tuple[dict[str, Any] | None, bool]:
+    """(the networkConfiguration given, or None; assignPublicIp), checked before anything is registered."""
     if component.given("networkConfiguration"):
         given = component.value("networkConfiguration")
         only_modelled(component, {"subnets", "securityGroups", "assignPublicIp"}, "networkConfiguration.", given)
+        return given, False
+    return None, bool(component.known("assignPublicIp", default=False))
+
+
+def _network(component: RemoteComponent, name: str, plan: tuple[dict[str, Any] | None, bool]) -> dict[str, Any]:
+    given, public = plan
+    if given is not None:
         return {key: component.at("networkConfiguration", key) for key in given}
-    public = component.known("assignPublicIp", default=False)
     found = default_vpc(component._fake)
-    group = component.add(
-        aws.ec2.SecurityGroup,
-        f"{name}-sg",
-        {"vpc_id": found["vpcId"], "ingress": [OPEN_INGRESS], "egress": [OPEN_EGRESS]},
-    )
     subnets = found["publicSubnetIds"] if public else found["privateSubnetIds"]
     if not public and not subnets:
         raise LayoutError(
             "The default VPC does not have any private subnets. Set `assignPublicIp` to `true`, provide "
             "`networkConfiguration`, or add private subnets to the default VPC."
         )
+    group = component.add(
+        aws.ec2.SecurityGroup,
+        f"{name}-sg",
+        {"vpc_id": found["vpcId"], "ingress": [OPEN_INGRESS], "egress": [OPEN_EGRESS]},
+    )
     return {"subnets": subnets, "assignPublicIp": public, "securityGroups": [group.resource.id]}
