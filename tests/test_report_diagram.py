@@ -112,6 +112,23 @@ def test_a_large_stack_is_summarised_and_says_so(policy_pack):
     assert "… and 18 more services" in diagram.source
 
 
+def test_resources_aws_would_reject_are_marked_above_any_violation(policy_pack):
+    report = judge(policy_pack, "deploy_checks", "preview")
+    service = next(r.urn for r in report.resources if r.name == "app-service" and r.type == "aws:ecs/service:Service")
+    assert any(f.urn == service for f in report.deploy_findings)
+    assert any(v.urn == service and v.level == "mandatory" for v in report.violations)  # also a mandatory violation
+    topology = build_topology(report)
+    assert topology.flagged[service] == "deploy"
+    source = render_mermaid(topology).source
+    (node,) = [line for line in source.splitlines() if line.strip().startswith("svc_app_service[")]
+    assert '["⚠ deploy check: service app-service' in node
+    assert "  classDef deploy " in source
+    (deploy_class,) = [line for line in source.splitlines() if line.startswith("  class ") and line.endswith(" deploy")]
+    assert "svc_app_service" in deploy_class.split()[1].split(",")
+    # a stack without deploy-check findings keeps its diagram as it was: no deploy class at all
+    assert "deploy" not in render_mermaid(build_topology(judge(policy_pack, str(REPO), "preview"))).source
+
+
 def _render(tmp_path: Path, name: str, source: str) -> str:
     if not MMDC.exists() or not Path(CHROMIUM).exists():
         missing = f"needs {MMDC} and {CHROMIUM}: .ci/run installs them (npm ci in .ci/node; apt-get install chromium)"
@@ -166,3 +183,10 @@ def test_plain_program_diagram_renders_in_a_real_browser(policy_pack, tmp_path):
         "/v1/* -&gt; api-tg",
     ):
         assert label in svg, label
+
+
+def test_deploy_check_marks_render_in_a_real_browser(policy_pack, tmp_path):
+    svg = _render(
+        tmp_path, "deploy", render_mermaid(build_topology(judge(policy_pack, "deploy_checks", "preview"))).source
+    )
+    assert "⚠ deploy check: service app-service" in svg

@@ -1,8 +1,8 @@
 """The topology as a Mermaid flowchart: a reviewer sees the network instead of reading 80 resources.
 
 Subnets are grouped per VPC by tier (what their route tables send traffic to), services sit in the tier they run in,
-and resources with a violation are marked. Big stacks stay readable: each tier lists a few subnets, the diagram draws
-a limited number of services and rules, and says what it summarised.
+and resources with a violation or a deploy-check finding are marked. Big stacks stay readable: each tier lists a few
+subnets, the diagram draws a limited number of services and rules, and says what it summarised.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .model import MARKS
 from .topology import Service, Topology, Vpc
 
 MAX_SUBNET_LINES = 3  # subnets listed per tier; the rest are counted
@@ -17,6 +18,7 @@ MAX_SERVICES = 12  # services drawn; the rest are one summary node
 MAX_RULES = 5  # listener rules listed per listener
 MAX_EDGES = 40  # Service Connect and security group edges drawn
 
+_MARK_TITLES = {"deploy": "deploy check"}  # a mark's title in a node; a violation level is its own title
 _TIER_TITLE = {
     "public": "public subnets · route to {detail}",
     "private": "private subnets · default route to {detail}",
@@ -58,13 +60,13 @@ class _Writer:
         self.notes: list[str] = []
 
     def mark(self, node: str, urns: list[str]) -> str:
-        """Mark `node` with the most severe violation among `urns`; returns a title prefix."""
-        levels = [self.topology.flagged[u] for u in urns if u in self.topology.flagged]
-        if not levels:
+        """Mark `node` with the most severe mark among `urns` (model.MARKS); returns a title prefix."""
+        marks = [self.topology.flagged[u] for u in urns if u in self.topology.flagged]
+        if not marks:
             return ""
-        level = "mandatory" if "mandatory" in levels else ("remediate" if "remediate" in levels else "advisory")
-        self.marked[node] = level
-        return f"⚠ {level}: "
+        mark = min(marks, key=MARKS.index)
+        self.marked[node] = mark
+        return f"⚠ {_MARK_TITLES.get(mark, mark)}: "
 
     def node(
         self, indent: str, prefix: str, name: str, urns: list[str], *lines: str, shape: tuple[str, str] = ("[", "]")
@@ -245,7 +247,9 @@ def render_mermaid(topology: Topology) -> Diagram:
     lines.append("  classDef mandatory fill:#fde2e2,stroke:#c0392b,stroke-width:3px")
     lines.append("  classDef remediate fill:#fde2e2,stroke:#c0392b,stroke-width:2px")
     lines.append("  classDef advisory fill:#fff4d6,stroke:#d68910,stroke-width:2px")
-    for level in ("mandatory", "remediate", "advisory"):
+    if "deploy" in writer.marked.values():
+        lines.append("  classDef deploy fill:#f5b7b1,stroke:#922b21,stroke-width:3px,stroke-dasharray:6 3")
+    for level in MARKS:
         nodes = [node for node, found in writer.marked.items() if found == level]
         if nodes:
             lines.append(f"  class {','.join(nodes)} {level}")

@@ -8,6 +8,9 @@ from typing import Any
 from ..deploy_checks.findings import DeployFinding
 
 LEVEL_ORDER = ("mandatory", "remediate", "advisory")
+# What a resource is marked with in the diagram, most severe first: a deploy-check finding (AWS would reject the input
+# at `pulumi up`), then the pack's levels.
+MARKS = ("deploy", *LEVEL_ORDER)
 
 
 @dataclass(frozen=True, order=True)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import LEVEL_ORDER, Report
+from .model import MARKS, Report
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the SDK's unknown sentinel, as recorded inputs carry it
 
@@ -155,7 +155,7 @@ class Topology:
     services: list[Service]
     service_connect: list[Edge]
     sg_edges: list[Edge]
-    flagged: dict[str, str]  # URN -> the most severe violation level on it
+    flagged: dict[str, str]  # URN -> its most severe mark (model.MARKS): a deploy-check finding or a violation level
     unplaced: dict[str, int] = field(default_factory=dict)  # resource kinds seen without a VPC to put them in
 
     def to_json(self) -> dict[str, Any]:
@@ -593,12 +593,10 @@ def build_topology(report: Report) -> Topology:
             if ports:
                 sg_edges.append(Edge(balancer.name, service.name, ports))
     flagged: dict[str, str] = {}
-    for violation in report.violations:
-        if violation.urn and (
-            violation.urn not in flagged
-            or LEVEL_ORDER.index(violation.level) < LEVEL_ORDER.index(flagged[violation.urn])
-        ):
-            flagged[violation.urn] = violation.level
+    marks = [(v.urn, v.level) for v in report.violations] + [(f.urn, "deploy") for f in report.deploy_findings]
+    for urn, mark in marks:
+        if urn and (urn not in flagged or MARKS.index(mark) < MARKS.index(flagged[urn])):
+            flagged[urn] = mark
     unplaced = {}
     orphans = [s for s in services if not s.vpc]
     if orphans:
