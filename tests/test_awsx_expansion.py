@@ -280,32 +280,25 @@ def test_container_definitions_are_written_as_awsx_writes_them_once_the_image_is
     assert [(b["containerName"], b["containerPort"]) for b in service["inputs"]["loadBalancers"]] == [("app", 80)]
 
 
-def test_an_option_outside_the_model_is_refused_before_any_child_is_registered():
-    run = record(
-        lambda: awsx.ecs.FargateService(
-            "svc",
-            assign_public_ip=True,
-            task_definition_args={
-                "container": {"name": "app", "image": "nginx", "cpu": 256, "memory": 512},
-                "log_group": {"args": {"retention_in_days": 7}},
-            },
-        )
+def _nginx_service(**task_args):
+    """A FargateService running nginx, with more task definition arguments (created when called)."""
+    container = {"name": "app", "image": "nginx", "cpu": 256, "memory": 512}
+    return lambda: awsx.ecs.FargateService(
+        "svc", assign_public_ip=True, task_definition_args={"container": container, **task_args}
     )
+
+
+def test_an_option_outside_the_model_is_refused_before_any_child_is_registered():
+    run = record(_nginx_service(log_group={"args": {"retention_in_days": 7}}))
     assert [r["type"] for r in run.all if r["name"].startswith("svc")] == ["awsx:ecs:FargateService"]
     assert [d for d in run.diagnostics if "awsx:ecs:FargateService svc" in d and "logGroup.args" in d]
 
 
 def test_a_role_arn_unknown_while_the_program_runs_is_passed_on():
-    run = record(
-        lambda: awsx.ecs.FargateService(
-            "svc",
-            assign_public_ip=True,
-            task_definition_args={
-                "container": {"name": "app", "image": "nginx", "cpu": 256, "memory": 512},
-                "task_role": {"role_arn": aws.iam.Role("mine", assume_role_policy="{}").arn},
-            },
-        )
-    )
+    def program():
+        _nginx_service(task_role={"role_arn": aws.iam.Role("mine", assume_role_policy="{}").arn})()
+
+    run = record(program)
     assert {r["name"] for r in run.of("aws:iam/role:Role")} == {"mine", "svc-execution"}  # awsx makes no task role
     task = run.one("aws:ecs/taskDefinition:TaskDefinition", "svc")
     assert task["inputs"]["taskRoleArn"] == "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
