@@ -78,9 +78,22 @@ BAD = {
     ("app-service", "serviceConnectConfiguration.services[0]", "reference"),
     # a secret is checked too
     ("secret-rule", "description", "pattern"),
+    # combinations: reversed TCP/UDP port ranges (inline, rule resources), Fargate task definitions (cfn-lint)
+    ("inline-sg", "egress[0].fromPort, egress[0].toPort", "combination"),
+    ("reversed-rule", "fromPort, toPort", "combination"),
+    ("reversed-in", "fromPort, toPort", "combination"),
+    ("sized-task", "cpu, memory", "combination"),
+    ("vcpu-task", "cpu", "combination"),
+    ("secret-task", "cpu, memory", "combination"),
+    ("bare-task", "cpu", "combination"),
+    ("bare-task", "memory", "combination"),
+    ("bare-task", "networkMode", "combination"),
+    ("bridge-task", "networkMode", "combination"),
+    ("bridge-task", "placementConstraints", "combination"),
+    ("bridge-task", "containerDefinitions[0].logConfiguration.logDriver", "combination"),
 }
 # Derived from the VPC id: unknown during preview (skipped), known in update mode (checked).
-BAD_WHEN_KNOWN = {("computed-rule", "description", "pattern")}
+BAD_WHEN_KNOWN = {("computed-rule", "description", "pattern"), ("computed-task", "cpu", "combination")}
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,12 @@ behind an unknown is skipped, never guessed; a secret is checked but never print
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -323,6 +325,141 @@ def _reference_findings(registrations: list[tuple[Registration, dict[str, Any]]]
                     yield _finding(reg, path, "reference", shown, entry["summary"], entry["source"], what)
 
 
+# ---- rules across inputs -----------------------------------------------------------------------------------------
+def _known(value: Any) -> tuple[Any, bool] | None:
+    """(value, secret) of a known value; None when it is absent, null or unknown."""
+    value = _unwrap(value)
+    secret = isinstance(value, _Secret)
+    value = value.value if secret else value
+    if value is None or value is _MISSING or value == UNKNOWN:
+        return None
+    return value, secret
+
+
+def _shown_known(value: Any, secret: bool) -> str:
+    return _shown(_Secret(value) if secret else value)
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number given as a number or as digits ("512"), else None."""
+    if isinstance(value, str):
+        return int(value) if value.isascii() and value.isdigit() else None
+    number = _number(value)
+    return int(number) if number is not None and float(number).is_integer() else None
+
+
+def _unit_number(value: Any, unit: str) -> Decimal | None:
+    """The number of a value written with a unit, as ECS allows ("1 vCPU", ".25 vcpu", "2 GB", "0.5GB").
+
+    Compared by value, so "0.25 vCPU" names the size cfn-lint spells ".25": only a value no form names is flagged.
+    """
+    match = regex.fullmatch(r"([0-9]*\.?[0-9]+)\s*" + unit, value, regex.IGNORECASE) if isinstance(value, str) else None
+    return Decimal(match.group(1)) if match else None
+
+
+def _in_steps(numbers: list[Any], unit: str) -> str:
+    """The numbers with their unit: "512, 1024, 2048 MiB", or "8192 to 30720 MiB in steps of 1024" for a long run."""
+    steps = {Decimal(b) - Decimal(a) for a, b in itertools.pairwise(numbers)}
+    if len(numbers) > 4 and len(steps) == 1:
+        return f"{numbers[0]} to {numbers[-1]} {unit} in steps of {steps.pop()}"
+    return f"{', '.join(str(n) for n in numbers)} {unit}"
+
+
+def _size_row(rule: dict[str, Any], cpu: Any) -> dict[str, Any] | None:
+    """The Fargate size row a CPU value names, in CPU units or in vCPU; None when it names none."""
+    units, vcpu = _whole(cpu), _unit_number(cpu, "vcpu")
+    for row in rule["size"]["rows"]:
+        if units == row["cpu"] or vcpu in map(Decimal, row["vcpu"]):
+            return row
+    return None
+
+
+def _memory_fits(row: dict[str, Any], memory: Any) -> bool:
+    mebibytes, gigabytes = _whole(memory), _unit_number(memory, "gb")
+    return mebibytes in row["memory"] or gigabytes in map(Decimal, row["memoryGb"])
+
+
+def _fargate_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[DeployFinding]:
+    """A task definition that requires FARGATE: required inputs, allowed values and CPU/memory pairs (cfn-lint)."""
+    rule = constraints()["fargate"]
+    when = rule["when"]
+    if reg.type != rule["type"]:
+        return
+    compatibilities = [_known(value) for _, value in _walk(inputs, [when["input"], "[]"], "")]
+    if not any(known and known[0] == when["contains"] for known in compatibilities):
+        return  # not for Fargate, or not known to be
+    given = f"when {when['input']} contains {when['contains']}"
+    for entry in rule["required"]:
+        if inputs.get(entry["input"]) is None:  # absent or null; an unknown is there, to be known later
+            what = f"{entry['input']} is left out"
+            yield _finding(reg, entry["input"], "combination", "(absent)", f"required {given}", entry["source"], what)
+    for entry in rule["enums"]:
+        allowed = {a.lower() for a in entry["enum"]}
+        for path, value in _walk(inputs, _steps(entry["input"]), ""):
+            plain = value.value if isinstance(value, _Secret) else value
+            if isinstance(plain, str) and plain.lower() not in allowed:
+                constraint = f"one of {', '.join(entry['enum'])} {given}"
+                yield _finding(reg, path, "combination", _shown(value), constraint, entry["source"])
+    for entry in rule["absent"]:
+        found = _known(inputs.get(entry["input"]))
+        if found and found[0] != []:  # an empty list sends nothing
+            shown = _shown_known(found[0], found[1])
+            yield _finding(reg, entry["input"], "combination", shown, f"left out {given}", entry["source"])
+    cpu, memory = _known(inputs.get(rule["cpu"]["input"])), _known(inputs.get(rule["size"]["memory"]))
+    if cpu is None:
+        return
+    row = _size_row(rule, cpu[0])
+    if row is None:
+        sizes = ", ".join(
+            f"{units} ({vcpu} vCPU)" for units, vcpu in zip(rule["cpu"]["units"], rule["cpu"]["vcpu"], strict=True)
+        )
+        constraint = f"one of {sizes} {given}"
+        yield _finding(reg, rule["cpu"]["input"], "combination", _shown_known(*cpu), constraint, rule["cpu"]["source"])
+    elif memory is not None and not _memory_fits(row, memory[0]):
+        keys = f"{rule['size']['cpu']}, {rule['size']['memory']}"
+        shown = f"{rule['size']['cpu']}={_shown_known(*cpu)}, {rule['size']['memory']}={_shown_known(*memory)}"
+        constraint = (
+            f"with cpu {row['cpu']} ({row['vcpu'][0]} vCPU), memory {_in_steps(row['memory'], 'MiB')} "
+            f"({_in_steps(row['memoryGb'], 'GB')}) {given}"
+        )
+        what = f"{keys} ({shown}) is no Fargate task size"
+        yield _finding(reg, keys, "combination", shown, constraint, rule["size"]["source"], what)
+
+
+def _protocol(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.lower()
+    whole = _whole(value)
+    return None if whole is None else str(whole)
+
+
+def _port_range_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[DeployFinding]:
+    """A TCP or UDP rule whose start port exceeds its end port (EC2's words; other protocols give ports no range)."""
+    for entry in constraints()["portRanges"]:
+        if entry["type"] != reg.type:
+            continue
+        items = _walk(inputs, _steps(entry["items"]), "") if entry["items"] else [("", inputs)]
+        for path, item in items:
+            secret = isinstance(item, _Secret)
+            item = item.value if secret else item
+            if not isinstance(item, dict):
+                continue
+            known = [_known(item.get(key)) for key in (entry["protocol"], entry["from"], entry["to"])]
+            if None in known or _protocol(known[0][0]) not in entry["protocols"]:
+                continue
+            (protocol, _), (low, low_secret), (high, high_secret) = known
+            if _number(low) is None or _number(high) is None or low <= high:
+                continue
+            prefix = f"{path}." if path else ""
+            keys = f"{prefix}{entry['from']}, {prefix}{entry['to']}"
+            shown = (
+                f"{entry['from']}={_shown_known(low, secret or low_secret)}, "
+                f"{entry['to']}={_shown_known(high, secret or high_secret)}"
+            )
+            what = f"{keys} ({shown}, {entry['protocol']}={_shown_known(protocol, secret)}) is a reversed port range"
+            yield _finding(reg, keys, "combination", shown, entry["summary"], entry["source"], what)
+
+
 def check(registrations: Iterable[Registration]) -> list[DeployFinding]:
     """Every deploy-check finding for the resources a program registered (read resources are not created)."""
     created = [
@@ -334,6 +471,8 @@ def check(registrations: Iterable[Registration]) -> list[DeployFinding]:
     for reg, inputs in created:
         findings += _field_findings(reg, inputs)
         findings += _autoname_findings(reg, inputs)
+        findings += _fargate_findings(reg, inputs)
+        findings += _port_range_findings(reg, inputs)
     findings += _collision_findings(created)
     findings += _reference_findings(created)
     return sorted(findings)

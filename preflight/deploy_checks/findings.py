@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CHECKS = ("length", "pattern", "enum", "range", "autoname", "collision", "reference")
+CHECKS = ("length", "pattern", "enum", "range", "autoname", "collision", "reference", "combination")
 
 
 @dataclass(frozen=True, order=True)

@@ -6,6 +6,8 @@ sources and writes `constraints.json`, which is all the checks read at run time:
 - `Model`: a member of an AWS API shape in botocore's service models (the AWS SDK's own models, the source
   tflint-ruleset-aws generates its rules from): min/max length, pattern, enum, numeric range.
 - `Schema`: a property of a CloudFormation resource schema bundled with cfn-lint: maxLength, pattern, enum, minimum.
+- `Extension`: a cfn-lint extension schema, a JSON Schema across several properties of one CloudFormation resource
+  that a cfn-lint rule applies (the Fargate task size and properties); the generator reads it into plain data.
 - `Stated`: a rule no model encodes as data but an AWS document states in words. The rule is written here; the
   generator checks that `quote` still appears in the named model member's documentation (or cites `url` when the
   text is in a guide, not in a model), so a changed AWS text fails regeneration instead of drifting silently.
@@ -50,6 +52,53 @@ class Stated:
 
 
 Source = Model | Schema | Stated
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A cfn-lint extension schema (cfnlint/data/schemas/extensions/<path>) and the cfn-lint rule that applies it."""
+
+    path: str  # "aws_ecs_taskdefinition/fargate_cpu_memory.json"
+    rule: str  # "E3047"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """AWS's words for a rule read from data: checked against the model member's documentation like `Stated`."""
+
+    quote: str
+    doc: Model | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Fargate:
+    """Task definitions that require FARGATE: rules across their inputs, read from cfn-lint's extension schemas.
+
+    `inputs` maps every CloudFormation property the schemas name to the pulumi_aws input (engine name; `<json>` marks
+    ECS's container definitions, a JSON string in pulumi_aws with ECS's camelCase keys). `why` holds AWS's words for
+    each rule: "required.<input>", "networkMode", "logDriver", "placementConstraints", "cpu" and "size".
+    """
+
+    type: str
+    inputs: dict[str, str]
+    cpu_memory: Extension
+    properties: Extension
+    why: dict[str, Quote]
+
+
+@dataclass(frozen=True)
+class PortRange:
+    """A rule whose start port must not exceed its end port when its protocol is one of `protocols`."""
+
+    type: str
+    items: str  # "" for the resource's own inputs, or an input path of rule items, e.g. "ingress[]"
+    protocol: str  # the protocol input: "protocol" or "ipProtocol"
+    protocols: tuple[str, ...]
+    summary: str
+    quotes: tuple[Quote, ...]
+    from_port: str = "fromPort"
+    to_port: str = "toPort"
 
 
 @dataclass(frozen=True)
@@ -582,5 +631,84 @@ UNIQUE: list[Unique] = [
         summary="one rule per security group, direction, protocol, port range and peers",
         quote=_DUPLICATE_RULE_QUOTE,
         url=_DUPLICATE_RULE_URL,
+    ),
+]
+
+# ---- rules across inputs ------------------------------------------------------------------------------------------
+_ECS_GUIDE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html"
+_FARGATE_MEMORY = Quote(
+    "If using the Fargate launch type, this field is required and you must use one of the following values.",
+    Model("ecs", "RegisterTaskDefinition", "memory"),
+)
+_FARGATE_NETWORK_MODE = Quote(
+    "For Amazon ECS tasks on Fargate, the awsvpc network mode is required.",
+    Model("ecs", "RegisterTaskDefinition", "networkMode"),
+    f"{_ECS_GUIDE}#network_mode",
+)
+FARGATE = Fargate(
+    TASK_DEFINITION,
+    inputs={
+        "RequiresCompatibilities": "requiresCompatibilities",
+        "Cpu": "cpu",
+        "Memory": "memory",
+        "NetworkMode": "networkMode",
+        "PlacementConstraints": "placementConstraints",
+        "ContainerDefinitions": "containerDefinitions<json>",
+        "LogConfiguration": "logConfiguration",
+        "LogDriver": "logDriver",
+    },
+    cpu_memory=Extension("aws_ecs_taskdefinition/fargate_cpu_memory.json", "E3047"),
+    properties=Extension("aws_ecs_taskdefinition/fargate_properties.json", "E3048"),
+    why={
+        "required.cpu": Quote(
+            "This field is required for Fargate.",
+            Model("ecs", "RegisterTaskDefinition", "cpu"),
+            f"{_ECS_GUIDE}#task_size",
+        ),
+        "required.memory": _FARGATE_MEMORY,
+        "required.networkMode": _FARGATE_NETWORK_MODE,
+        "networkMode": _FARGATE_NETWORK_MODE,
+        "cpu": Quote(
+            "For task definitions that specify FARGATE for the requiresCompatibilities parameter (even if EC2 is also "
+            "specified), you must use one of the values in the following table.",
+            url="https://docs.aws.amazon.com/AmazonECS/latest/userguide/task-cpu-memory-error.html",
+        ),
+        "size": _FARGATE_MEMORY,
+        "logDriver": Quote(
+            "For tasks on Fargate, the supported log drivers are awslogs, splunk, and awsfirelens.",
+            Model("ecs", "LogConfiguration", "logDriver"),
+        ),
+        "placementConstraints": Quote(
+            "Task placement constraints aren't supported for tasks run on Fargate.",
+            Model("ecs", "TaskDefinitionPlacementConstraint", ""),
+        ),
+    },
+)
+
+# EC2 gives the ports a range's meaning only for TCP and UDP (by name, or by IANA protocol number 6 and 17, as the
+# IpProtocol documentation allows); ICMP reuses them for type and code, and -1 or any other protocol ignores them.
+_PORT_RANGE_QUOTES = (
+    Quote(
+        "If the protocol is TCP or UDP, this is the start of the port range.", Model("ec2", "IpPermission", "FromPort")
+    ),
+    Quote("If the protocol is TCP or UDP, this is the end of the port range.", Model("ec2", "IpPermission", "ToPort")),
+    Quote(
+        "specifying -1 or a protocol number other than tcp, udp, icmp, or icmpv6 allows traffic on all ports, "
+        "regardless of any port range you specify.",
+        Model("ec2", "IpPermission", "IpProtocol"),
+    ),
+)
+_TCP_UDP = ("tcp", "udp", "6", "17")
+_PORT_RANGE_SUMMARY = "fromPort at most toPort for TCP and UDP (tcp, udp, 6, 17)"
+PORT_RANGES: list[PortRange] = [
+    *(
+        PortRange(type_, items, "protocol", _TCP_UDP, _PORT_RANGE_SUMMARY, _PORT_RANGE_QUOTES)
+        for type_ in (SG, DEFAULT_SG)
+        for items in ("ingress[]", "egress[]")
+    ),
+    PortRange(SG_RULE, "", "protocol", _TCP_UDP, _PORT_RANGE_SUMMARY, _PORT_RANGE_QUOTES),
+    *(
+        PortRange(type_, "", "ipProtocol", _TCP_UDP, _PORT_RANGE_SUMMARY, _PORT_RANGE_QUOTES)
+        for type_ in (SG_INGRESS, SG_EGRESS)
     ),
 ]

@@ -16,6 +16,7 @@ _DEPLOY_CHECKS = {
     "autoname": "the name pulumi-aws derives from the resource name cannot fit",
     "collision": "two resources claim what AWS allows only once",
     "reference": "an input names something the resource it points at does not have",
+    "combination": "an input AWS rejects given another input of the resource (Fargate task size, port range...)",
 }
 _SARIF_LEVEL = {"mandatory": "error", "remediate": "error", "advisory": "warning"}
 
