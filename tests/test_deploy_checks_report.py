@@ -104,3 +104,19 @@ def test_json_resources_list_the_urns_they_depend_on(report):
     assert {urns["http"], urns["app-tg"]} <= dependencies["rule-a"]
     assert {urns["app-lb"], urns["app-tg"]} <= dependencies["http"]
     assert dependencies["main-vpc"] == set()
+
+
+def test_a_combination_finding_reads_the_same_in_every_format(report):
+    [finding] = [f for f in report.deploy_findings if f.name == "sized-task"]
+    assert (finding.check, finding.input, finding.value) == ("combination", "cpu, memory", "cpu='256', memory='4096'")
+    assert "  - sized-task (aws:ecs/taskDefinition:TaskDefinition) [" in render(report, "text")
+    assert "`sized-task`" in render(report, "markdown") and "E3047" in render(report, "markdown")
+    sarif = json.loads(render(report, "sarif"))["runs"][0]
+    [rule] = [r for r in sarif["tool"]["driver"]["rules"] if r["id"] == "deploy-check/combination"]
+    assert "another input" in rule["fullDescription"]["text"]
+    [result] = [r for r in sarif["results"] if r["properties"].get("urn") == finding.urn]
+    assert (result["ruleId"], result["properties"]["input"]) == ("deploy-check/combination", "cpu, memory")
+    document = json.loads(render(report, "json"))
+    assert {"name": "sized-task", "check": "combination"}.items() <= next(
+        f for f in document["deployFindings"] if f["name"] == "sized-task"
+    ).items()
