@@ -40,3 +40,16 @@ def test_path_patterns_aws_rejects(pattern, fragment):
     problem = path_pattern_problem(pattern)
     assert problem.value == pattern
     assert fragment in problem.issue
+
+
+def test_the_rulebooks_fargate_sizes_are_the_deploy_checks_rows_that_aws_documents():
+    # Two homes, checked as one truth: the rulebook (our config fails fast, AWS's table up to 16 vCPU) and the deploy
+    # checks (any program, cfn-lint's table, which also lists 32 vCPU). They must agree on every row AWS documents.
+    import json
+
+    from preflight.deploy_checks.check import constraints
+
+    rows = {row["cpu"]: tuple(row["memory"]) for row in constraints()["fargate"]["size"]["rows"]}
+    assert {cpu: rows[cpu] for cpu in FARGATE_SIZES} == FARGATE_SIZES
+    assert set(rows) - set(FARGATE_SIZES) == {32768}
+    assert json.dumps(sorted(FARGATE_SIZES)) == "[256, 512, 1024, 2048, 4096, 8192, 16384]"
