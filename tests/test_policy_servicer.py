@@ -156,3 +156,17 @@ def test_the_pack_is_served_with_the_servicer(guard, monkeypatch):
         serve(name=guard.PACK_NAME, enforcement_level=guard.DEFAULT_LEVEL, policies=guard.ALL_POLICIES)
     assert [type(s) for s in served] == [StackOnceServicer]
     assert sdk_policy._PolicyAnalyzerServicer is not StackOnceServicer  # restored for anything else in the process
+
+
+def test_a_stack_policy_written_straight_with_pulumi_policy_still_sees_the_stack(guard, requests):
+    """A policy not built by stack_policy reads args.resources: with one in the pack, the library's path runs."""
+    from fargate_guard.servicer import StackOnceServicer
+
+    seen = []
+    plain = StackValidationPolicy("plain", "counts the stack", lambda args, report: seen.append(len(args.resources)))
+    servicer = StackOnceServicer("p", "0.1.0", [*guard.ALL_POLICIES, plain], EnforcementLevel.ADVISORY)
+    assert not servicer.decodes_once
+    request = requests["dev stack, preview"]
+    servicer.AnalyzeStack(request, None)
+    assert seen == [len(request.resources)]
+    assert StackOnceServicer("p", "0.1.0", list(guard.ALL_POLICIES), EnforcementLevel.ADVISORY).decodes_once

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from google.protobuf import json_format
-from pulumi_policy import PolicyPack, PolicyResource
+from pulumi_policy import PolicyPack, PolicyResource, StackValidationPolicy
 from pulumi_policy import policy as sdk_policy
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import unknown_checking_proxy
@@ -29,9 +29,23 @@ _LibraryServicer = sdk_policy._PolicyAnalyzerServicer
 
 
 class StackOnceServicer(_LibraryServicer):
-    """The library's analyzer servicer, with the stack decoded once per AnalyzeStack call instead of per policy."""
+    """The library's analyzer servicer, with the stack decoded once per AnalyzeStack call instead of per policy.
+
+    Only when every stack policy of the pack reads the served stack (built by `stack_policy`): a stack policy written
+    straight with pulumi_policy reads `args.resources`, so with one of those the library's own AnalyzeStack runs.
+    """
+
+    def __init__(self, name: str, version: str, policies: list[Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__(name, version, policies, *args, **kwargs)
+        self.decodes_once = all(
+            getattr(policy, "reads_served_stack", False)
+            for policy in policies
+            if isinstance(policy, StackValidationPolicy)
+        )
 
     def AnalyzeStack(self, request: Any, context: Any) -> Any:
+        if not self.decodes_once:
+            return super().AnalyzeStack(request, context)
         resources = self.decode_stack(request)
         without_resources = type(request)()
         without_resources.CopyFrom(request)

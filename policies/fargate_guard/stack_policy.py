@@ -54,10 +54,12 @@ def stack_policy(
             args.not_applicable(f"could not read the stack ({type(exc).__name__}: {exc}); please report it")
         findings.finish(args, nothing_to_check)
 
-    return StackValidationPolicy(
+    policy = StackValidationPolicy(
         name=name,
         description=description,
         enforcement_level=level,
         validate=validate,
         config_schema=PolicyConfigSchema(properties=schema) if schema else None,
     )
+    policy.reads_served_stack = True  # see servicer.py: it reads the stack the servicer decoded, not args.resources
+    return policy
