@@ -78,7 +78,8 @@ BAD = {
     ("app-service", "serviceConnectConfiguration.services[0]", "reference"),
     # a secret is checked too
     ("secret-rule", "description", "pattern"),
-    # combinations: reversed TCP/UDP port ranges (inline, rule resources), Fargate task definitions (cfn-lint)
+    # combinations: reversed TCP/UDP port ranges (inline, rule resources), Fargate task definitions (cfn-lint),
+    # an awsvpc host port other than its container port
     ("inline-sg", "egress[0].fromPort, egress[0].toPort", "combination"),
     ("reversed-rule", "fromPort, toPort", "combination"),
     ("reversed-in", "fromPort, toPort", "combination"),
@@ -91,6 +92,7 @@ BAD = {
     ("bridge-task", "networkMode", "combination"),
     ("bridge-task", "placementConstraints", "combination"),
     ("bridge-task", "containerDefinitions[0].logConfiguration.logDriver", "combination"),
+    ("host-port-task", "containerDefinitions[0].portMappings[1].hostPort", "combination"),
 }
 # Derived from the VPC id: unknown during preview (skipped), known in update mode (checked).
 BAD_WHEN_KNOWN = {("computed-rule", "description", "pattern"), ("computed-task", "cpu", "combination")}

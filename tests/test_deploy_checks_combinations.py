@@ -1,5 +1,6 @@
-"""Deploy checks across inputs: Fargate task definitions (cfn-lint's E3047/E3048 read into constraints.json) and
-TCP/UDP port ranges (EC2's words), on single registrations built here, with unknowns, secrets and read resources.
+"""Deploy checks across inputs: Fargate task definitions (cfn-lint's E3047/E3048 read into constraints.json),
+TCP/UDP port ranges (EC2's words) and awsvpc/host port mappings (ECS's words), on single registrations built here,
+with unknowns, secrets and read resources.
 
 The fixture program's cases (tests/fixtures/programs/deploy_checks) are asserted in test_deploy_checks.py.
 """
@@ -13,6 +14,7 @@ import pytest
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
+from preflight import engine
 from preflight.deploy_checks import check, sources
 from preflight.deploy_checks import generate as generator
 from preflight.deploy_checks.check import constraints
@@ -254,3 +256,130 @@ def test_a_reversed_port_range_names_the_ports_and_the_protocol():
         [registration(sources.SG_INGRESS, {"ipProtocol": "tcp", "fromPort": secret(8443.0), "toPort": 443.0})]
     )
     assert finding.value == "fromPort=[secret], toPort=443" and "8443" not in finding.message
+
+
+# ---- host ports in the awsvpc and host network modes -------------------------------------------------------------
+FIRST = "containerDefinitions[0].portMappings[0].hostPort"
+
+
+def mappings(*items) -> str:
+    return json.dumps([{"name": "a", "image": "nginx", "portMappings": list(items)}])
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"containerDefinitions": mappings({"containerPort": 80, "hostPort": 8080})}, {FIRST}),
+        (
+            {
+                "requiresCompatibilities": ["EC2"],
+                "networkMode": "host",
+                "containerDefinitions": mappings({"containerPort": 80, "hostPort": 81}),
+            },
+            {FIRST},
+        ),
+        # matched as written: only ECS's own spelling is known to be the awsvpc mode
+        ({"networkMode": "AWSVPC", "containerDefinitions": mappings({"containerPort": 80, "hostPort": 81})}, set()),
+        # one finding per offending mapping, in every container
+        (
+            {
+                "containerDefinitions": json.dumps(
+                    [
+                        {"name": "a", "portMappings": [{"containerPort": 80}, {"containerPort": 81, "hostPort": 1}]},
+                        {"name": "b", "portMappings": [{"containerPort": 82, "hostPort": 2}]},
+                    ]
+                )
+            },
+            {"containerDefinitions[0].portMappings[1].hostPort", "containerDefinitions[1].portMappings[0].hostPort"},
+        ),
+        # allowed: equal, left out (or null)
+        ({"containerDefinitions": mappings({"containerPort": 80, "hostPort": 80})}, set()),
+        ({"containerDefinitions": mappings({"containerPort": 80.0, "hostPort": 80})}, set()),
+        ({"containerDefinitions": mappings({"containerPort": 80}, {"containerPort": 81, "hostPort": None})}, set()),
+        # 0, the bridge mode's dynamic port: ECS's words for awsvpc and host neither allow nor forbid it
+        ({"containerDefinitions": mappings({"containerPort": 80, "hostPort": 0})}, set()),
+        # bridge, by name or as ECS's default when left out, and none: not this rule's
+        (
+            {
+                "requiresCompatibilities": ["EC2"],
+                "networkMode": "bridge",
+                "containerDefinitions": mappings({"containerPort": 80, "hostPort": 8080}),
+            },
+            set(),
+        ),
+        (
+            {
+                "requiresCompatibilities": ["EC2"],
+                "networkMode": None,
+                "cpu": None,
+                "memory": None,
+                "containerDefinitions": mappings({"containerPort": 80, "hostPort": 8080}),
+            },
+            set(),
+        ),
+        # a range has no containerPort: left alone
+        ({"containerDefinitions": mappings({"containerPortRange": "8000-8010", "hostPort": 9000})}, set()),
+        # unknowns: skipped, never guessed
+        ({"networkMode": UNKNOWN, "containerDefinitions": mappings({"containerPort": 80, "hostPort": 1})}, set()),
+        ({"containerDefinitions": UNKNOWN}, set()),
+        # a value of another type is the provider's to refuse
+        ({"containerDefinitions": mappings({"containerPort": 80, "hostPort": "8080"})}, set()),
+        # secrets are checked
+        (
+            {"networkMode": secret("awsvpc"), "containerDefinitions": mappings({"containerPort": 1, "hostPort": 2})},
+            {FIRST},
+        ),
+        ({"containerDefinitions": secret(mappings({"containerPort": 1, "hostPort": 2}))}, {FIRST}),
+    ],
+)
+def test_a_host_port_in_awsvpc_or_host_mode_must_be_left_out_or_the_container_port(change, expected):
+    assert flagged(TD, {**TASK, **change}) == expected
+
+
+def test_a_host_port_finding_names_the_mapping_the_ports_and_the_mode_and_hides_a_secret():
+    [finding] = check(
+        [registration(TD, {**TASK, "containerDefinitions": mappings({"containerPort": 80, "hostPort": 8080})})]
+    )
+    assert (finding.input, finding.value) == ("containerDefinitions[0].portMappings[0].hostPort", "8080")
+    assert finding.constraint == "left out or 80 (the containerPort) when networkMode is 'awsvpc'"
+    assert "set to the same value as the containerPort" in finding.source
+    hidden = secret(mappings({"containerPort": 80, "hostPort": 8080}))
+    [finding] = check([registration(TD, {**TASK, "containerDefinitions": hidden})])
+    assert finding.value == "[secret]" and "80" not in finding.message.replace("portMappings[0]", "")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"modes": ("awsvpc", "vpc")}, "has no mode \\['vpc'\\]"),
+        (
+            {"quotes": (sources.Quote("The hostPort must be 0.", sources.Model("ecs", "PortMapping", "hostPort")),)},
+            "no longer says",
+        ),
+    ],
+)
+def test_the_generator_refuses_a_host_port_rule_aws_does_not_state(monkeypatch, change, message):
+    monkeypatch.setattr(sources, "HOST_PORTS", sources.HostPorts(**{**sources.HOST_PORTS.__dict__, **change}))
+    with pytest.raises(generator.SourceError, match=message):
+        generator.build()
+
+
+@pytest.mark.parametrize(("container_port", "expected"), [(8080, {("80", "left out or 8080")}), (80, set())])
+def test_awsx_writes_the_target_groups_port_as_the_host_port_which_awsvpc_refuses(container_port, expected):
+    # awsx: hostPort = hostPort ?? the target group's port; its ALB's default target group listens on 80.
+    def program():
+        import pulumi_awsx as awsx
+
+        balancer = awsx.lb.ApplicationLoadBalancer("lb")
+        container = {"name": "app", "image": "nginx", "cpu": 256, "memory": 512}
+        mapping = {"container_port": container_port, "target_group": balancer.default_target_group}
+        awsx.ecs.FargateService(
+            "svc", assign_public_ip=True, task_definition_args={"container": {**container, "port_mappings": [mapping]}}
+        )
+
+    recorder = engine.Recorder(project="p", stack="s", region="us-east-1", preview=True)
+    recorder.run(program)
+    # (awsx also gives the service's load balancer that port as containerPort: the `reference` check's finding)
+    found = [f for f in check(recorder.registrations) if f.type == TD]
+    assert {(f.value, f.constraint.split(" (")[0]) for f in found} == expected
+    assert all(f.input == "containerDefinitions[0].portMappings[0].hostPort" for f in found)

@@ -460,6 +460,35 @@ def _port_range_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[
             yield _finding(reg, keys, "combination", shown, entry["summary"], entry["source"], what)
 
 
+def _host_port_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[DeployFinding]:
+    """In a task known to use the awsvpc or host network mode, a host port that is not its mapping's container port.
+
+    Left alone: an unknown or absent mode (ECS's default is bridge), a mode not spelled as ECS spells it, a mapping
+    without a container port (a containerPortRange) and a host port of 0, which ECS's words for these modes neither
+    allow nor forbid.
+    """
+    entry = constraints()["hostPorts"]
+    mode = _known(inputs.get(entry["mode"])) if reg.type == entry["type"] else None
+    if mode is None or mode[0] not in entry["modes"]:
+        return
+    for path, mapping in _walk(inputs, _steps(entry["mappings"]), ""):
+        secret = isinstance(mapping, _Secret)
+        mapping = mapping.value if secret else mapping
+        if not isinstance(mapping, dict):
+            continue
+        host, container = _number(mapping.get(entry["hostPort"])), _number(mapping.get(entry["containerPort"]))
+        if host is None or container is None or host in (0, container):
+            continue
+        shown_host, shown_container = _shown_known(host, secret), _shown_known(container, secret)
+        shown_mode = _shown_known(*mode)
+        key = f"{path}.{entry['hostPort']}"
+        what = f"{key} = {shown_host} with {entry['containerPort']} {shown_container} and {entry['mode']} {shown_mode}"
+        constraint = (
+            f"left out or {shown_container} (the {entry['containerPort']}) when {entry['mode']} is {shown_mode}"
+        )
+        yield _finding(reg, key, "combination", shown_host, constraint, entry["source"], what)
+
+
 def check(registrations: Iterable[Registration]) -> list[DeployFinding]:
     """Every deploy-check finding for the resources a program registered (read resources are not created)."""
     created = [
@@ -473,6 +502,7 @@ def check(registrations: Iterable[Registration]) -> list[DeployFinding]:
         findings += _autoname_findings(reg, inputs)
         findings += _fargate_findings(reg, inputs)
         findings += _port_range_findings(reg, inputs)
+        findings += _host_port_findings(reg, inputs)
     findings += _collision_findings(created)
     findings += _reference_findings(created)
     return sorted(findings)

@@ -441,6 +441,24 @@ def _port_range(entry: sources.PortRange) -> dict[str, Any]:
     }
 
 
+def _host_ports(entry: sources.HostPorts) -> dict[str, Any]:
+    """The rule's data, after checking that its modes are network modes the ECS model names."""
+    _, shape, _ = _model_member(Model("ecs", "RegisterTaskDefinition", entry.mode))
+    unknown = sorted(set(entry.modes) - set(shape.get("enum", ())))
+    if unknown:
+        raise SourceError(f"botocore ecs RegisterTaskDefinition.{entry.mode} has no mode {unknown}")
+    return {
+        "type": entry.type,
+        "mode": entry.mode,
+        "modes": list(entry.modes),
+        "mappings": entry.mappings,
+        "hostPort": entry.host_port,
+        "containerPort": entry.container_port,
+        "summary": entry.summary,
+        "source": "; ".join(_cited(quote) for quote in entry.quotes),
+    }
+
+
 def build() -> dict[str, Any]:
     """The whole data file, from sources.py and the installed data packages."""
     return {
@@ -467,6 +485,7 @@ def build() -> dict[str, Any]:
         "references": [_reference(entry) for entry in sources.REFERENCES],
         "fargate": _fargate(sources.FARGATE),
         "portRanges": [_port_range(entry) for entry in sources.PORT_RANGES],
+        "hostPorts": _host_ports(sources.HOST_PORTS),
     }
 
 

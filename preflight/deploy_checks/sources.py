@@ -102,6 +102,21 @@ class PortRange:
 
 
 @dataclass(frozen=True)
+class HostPorts:
+    """Task definitions whose network mode is one of `modes`: a port mapping's host port is left out or equal to its
+    container port. Mappings without a container port (a containerPortRange) are not this rule's."""
+
+    type: str
+    mode: str  # the network-mode input; left out, it is ECS's default (bridge), which this rule does not cover
+    modes: tuple[str, ...]
+    mappings: str  # input path of the port mappings, e.g. "containerDefinitions<json>[].portMappings[]"
+    summary: str
+    quotes: tuple[Quote, ...]
+    host_port: str = "hostPort"
+    container_port: str = "containerPort"
+
+
+@dataclass(frozen=True)
 class Field:
     type: str  # pulumi type token
     input: str  # input path, see the module docstring
@@ -712,3 +727,24 @@ PORT_RANGES: list[PortRange] = [
         for type_ in (SG_INGRESS, SG_EGRESS)
     ),
 ]
+
+# awsvpc and host tasks use the ports themselves: a host port can only repeat the container port. Without networkMode
+# ECS uses bridge, where any host port goes, so only a mode known to be awsvpc or host is judged.
+HOST_PORTS = HostPorts(
+    TASK_DEFINITION,
+    mode="networkMode",
+    modes=("awsvpc", "host"),
+    mappings=f"{_CONTAINERS}.portMappings[]",
+    summary="hostPort left out or equal to containerPort when networkMode is awsvpc or host",
+    quotes=(
+        Quote(
+            "If you use containers in a task with the awsvpc or host network mode, the hostPort can either be left "
+            "blank or set to the same value as the containerPort.",
+            Model("ecs", "PortMapping", "hostPort"),
+        ),
+        Quote(
+            "If no network mode is specified, the default is bridge.",
+            Model("ecs", "RegisterTaskDefinition", "networkMode"),
+        ),
+    ),
+)
