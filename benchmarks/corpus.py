@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import fnmatch
 import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -235,17 +237,23 @@ def run_one(program: Program, mode: str, scratch: Path, timeout: float, setup: S
     child = _CHILD.format(repo=str(REPO), program=str(copy), stack=stack, mode=mode, overlay=overlay)
     env = {**os.environ, "AWS_REGION": DEFAULT_REGION, "PULUMI_CONFIG_PASSPHRASE": ""}
     began = time.perf_counter()
+    # Its own session, so that a run that times out is stopped with everything it started (its policy pack too).
+    process = subprocess.Popen(
+        [sys.executable, "-c", child, str(out_file)],
+        cwd=copy,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
-        process = subprocess.run(
-            [sys.executable, "-c", child, str(out_file)],
-            cwd=copy,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
-        )
+        stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         result.seconds = time.perf_counter() - began
         result.exit, result.error = 124, f"timed out after {timeout:.0f} s"
         return result
@@ -253,7 +261,7 @@ def run_one(program: Program, mode: str, scratch: Path, timeout: float, setup: S
     try:
         data = json.loads(out_file.read_text())
     except (OSError, json.JSONDecodeError):
-        tail = (process.stderr or process.stdout or "").strip().splitlines()
+        tail = (stderr or stdout or "").strip().splitlines()
         result.exit = 3
         result.error = f"preflight process died (status {process.returncode}): {tail[-1] if tail else 'no output'}"
         result.detail = "\n".join(tail[-40:])

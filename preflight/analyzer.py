@@ -101,11 +101,11 @@ class AnalyzeAsRegistered:
             self._pack.connect()
             self.levels = self._configure()
             self.ready_at = time.perf_counter()
-        except BaseException as exc:  # handed to the caller in `finish`
-            self._error = exc
-            return
-        while (item := self._queue.get()) is not self._END and not self._cancelled:
-            self._send(item)
+            while (item := self._queue.get()) is not self._END and not self._cancelled:
+                self._send(item)
+        except BaseException as exc:  # handed to the caller in `finish`; after `stop`, the pack is gone on purpose
+            if not self._cancelled:
+                self._error = exc
 
     def finish(self) -> Verdict:
         """Wait for the answer to every registration added; an error of the pack is raised here."""
@@ -115,10 +115,14 @@ class AnalyzeAsRegistered:
             raise self._error
         return self._pack.settle(self._sent)
 
-    def cancel(self) -> None:
-        """The program failed: stop analyzing, without raising."""
+    def stop(self) -> None:
+        """The program failed: send nothing more (returns at once; the pack may then be closed under the sender)."""
         self._cancelled = True
         self._queue.put(self._END)
+
+    def cancel(self) -> None:
+        """The program failed: stop analyzing and wait for the sender, without raising."""
+        self.stop()
         self._thread.join()
         for _, future in self._sent:
             future.cancel()
@@ -155,6 +159,7 @@ class PolicyPackProcess:
         self.version = ""
         self.policies: dict[str, PolicyInfo] = {}
         self.startup_seconds = 0.0
+        self._closed = False
 
     def __enter__(self) -> PolicyPackProcess:
         self.start()
@@ -191,6 +196,7 @@ class PolicyPackProcess:
         self.startup_seconds = time.perf_counter() - self.process.began
 
     def close(self) -> None:
+        self._closed = True
         if self._channel is not None:
             self._channel.close()
         self._channel = self._stub = None
@@ -199,6 +205,8 @@ class PolicyPackProcess:
     @property
     def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
         if self._stub is None:
+            if self._closed:  # never start a second pack process behind the caller's back
+                raise PreflightError(f"policy pack {self.name or self.pack_dir} was closed")
             self.connect()
         assert self._stub is not None
         return self._stub

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import contextlib
+import functools
 import gc
 import os
 import sys
@@ -123,11 +125,20 @@ def _check_output(path: Path | None, flag: str = "--output") -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        return _main(argv)
-    finally:
-        _close_program_loop()
-        close_worker_loops()
+    _close_loops_at_exit()
+    return _main(argv)
+
+
+@functools.cache
+def _close_loops_at_exit() -> None:
+    """Close the event loops the program ran on when the process exits, before the interpreter finalizes them.
+
+    Left to the finalizer, a loop may be finalized after its self-pipe socket, and asyncio then prints an "Invalid
+    file descriptor" traceback after our one-line error. Closed at exit rather than after each run, so that `main`
+    can run again in the same process (the SDK's worker threads keep their loops).
+    """
+    atexit.register(close_worker_loops)
+    atexit.register(_close_program_loop)
 
 
 def entry() -> int:
@@ -143,12 +154,7 @@ def entry() -> int:
 
 
 def _close_program_loop() -> None:
-    """Close the event loop the program ran on before the interpreter exits.
-
-    Left to the garbage collector at shutdown, the loop may be finalized after its self-pipe socket, and asyncio then
-    prints an "Invalid file descriptor" traceback after our one-line error (seen when the pack fails mid-run). The
-    loops of the SDK's worker threads are closed by `close_worker_loops`.
-    """
+    """Close the main thread's event loop, which the program ran on, once nothing runs on it."""
     with contextlib.suppress(RuntimeError):
         loop = asyncio.get_event_loop_policy().get_event_loop()
         if loop.is_running() or loop.is_closed():

@@ -43,10 +43,15 @@ class Unmodelled(Exception):
 
 @dataclass(frozen=True)
 class Ref:
-    """A resource reference passed as a component input (e.g. a target group): its URN and id ("" if unknown)."""
+    """A resource reference passed as a component input (e.g. a target group): its URN and id ("" or the unknown
+    sentinel when it is unknown, as in a first preview)."""
 
     urn: str
     id: str
+
+    @property
+    def known(self) -> bool:
+        return bool(self.id) and self.id != UNKNOWN
 
     @property
     def type(self) -> str:
@@ -67,7 +72,9 @@ def _read(value: Any) -> tuple[Any, bool, bool, set[str]]:
             return inner, known, True, urns
         if sig == _RESOURCE:
             ref = Ref(str(value.get("urn", "")), str(value.get("id", "")))
-            return ref, bool(ref.id), False, {ref.urn}
+            # A reference is a known value (awsx's `pulumi.all` never unwraps a Resource), even while its id is not:
+            # reading the id is what is unknown (`Ref.known`).
+            return ref, True, False, {ref.urn}
         out, known, secret, urns = {}, True, False, set()
         for key, item in value.items():
             out[key], k, s, u = _read(item)
@@ -204,7 +211,7 @@ class RemoteComponent:
     def ref_output(self, ref: Ref, key: str = "id") -> pulumi.Output:
         """A referenced resource's id (or an output the fake provider computes) as an Output depending on it."""
         if key == "id":
-            return _output(ref.id, bool(ref.id), False, {ref.urn})
+            return _output(ref.id, ref.known, False, {ref.urn})
         state = self._monitor.resources.get(ref.urn)
         value = state.state.get(key) if state is not None else None
         return _output(value, value is not None and not self.preview, False, {ref.urn})

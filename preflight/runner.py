@@ -107,8 +107,9 @@ def run(
                     on_record=analysis.add,
                 )
         except BaseException:
+            analysis.stop()  # send nothing more, then close the pack under the sender
             if owned:
-                pack.close()  # first, so that a pack still starting doesn't hold up the error
+                pack.close()  # before waiting for the sender, so that a pack still starting doesn't hold up the error
             analysis.cancel()
             raise
         ended = time.perf_counter()

@@ -276,6 +276,8 @@ def test_container_definitions_are_written_as_awsx_writes_them_once_the_image_is
     assert '"cpu":256,' in text and '"memory":512,' in text  # JSON.stringify writes 256, never 256.0
     (definition,) = json.loads(text)
     assert definition["portMappings"] == [{"containerPort": 80, "hostPort": 80}]
+    # awsx gets the program's object with sorted keys (google-protobuf's Map) and appends its log configuration
+    assert list(definition) == ["cpu", "image", "memory", "name", "portMappings", "logConfiguration"]
     service = run.one("aws:ecs/service:Service", "svc")
     assert [(b["containerName"], b["containerPort"]) for b in service["inputs"]["loadBalancers"]] == [("app", 80)]
 

@@ -27,13 +27,24 @@ def test_docs_nginx_shape_gets_the_open_task_sg_and_public_ip_findings(policy_pa
     assert not [d for d in report.diagnostics if "remote component" in d]
 
 
+@pytest.mark.parametrize("image", ["given", "from a repository"])
 @pytest.mark.parametrize("mode", MODES)
-def test_awsx_service_in_private_subnets_admitting_only_the_alb_sg_passes(policy_pack, mode):
-    report = judge(policy_pack, "awsx_private", mode)
+def test_awsx_service_in_private_subnets_admitting_only_the_alb_sg_passes(policy_pack, mode, image):
+    config = {"awsx-private:image": "repository"} if image == "from a repository" else None
+    report = judge(policy_pack, "awsx_private", mode, config=config)
     assert [v for v in report.violations if v.level == "mandatory"] == []
     assert not [v for v in report.violations if v.policy == "ecs-service-no-public-ip"]
-    decided = {policy for policy, _ in report.not_applicable}  # the pack decided these, it did not skip them
-    assert "task-sg-ingress-from-sgs" not in decided and "ecs-service-no-public-ip" not in decided
+    undecided = dict(report.not_applicable)
+    assert "ecs-service-no-public-ip" not in undecided  # decided in both modes, never skipped
+    if mode == "preview":
+        # awsx computes the service's load balancers from the target group's ARN, unknown in a first preview, so the
+        # container port the ALB targets is unknown too: the task SG's rule is undecided, never passed on a guess.
+        assert (
+            "container port its load balancer targets is unknown during preview"
+            in undecided["task-sg-ingress-from-sgs"]
+        )
+    else:
+        assert "task-sg-ingress-from-sgs" not in undecided
     assert report.exit_code == 0 and not cant_run(report)
 
 

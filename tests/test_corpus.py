@@ -80,10 +80,27 @@ def test_a_program_without_a_stack_file_gets_a_new_stack_as_pulumi_new_makes_it_
     assert row.startswith("| py-app | update | 0 | 3 | 0 |")
 
 
+def _orphaned_packs() -> set[int]:
+    """Policy pack processes whose parent has gone (adopted by init)."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text()
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == 1 and b"-u" in command and any(part.endswith(b"/policies") for part in command):
+            found.add(int(proc.name))
+    return found
+
+
 def test_a_crash_or_hang_of_one_run_is_a_row_not_the_end_of_the_runner(tree, tmp_path):
     hang = corpus.Program("hang", _project(tmp_path, "hang", "import time\ntime.sleep(60)\n"), "hang")
+    before = _orphaned_packs()
     run = corpus.run_one(hang, "preview", tmp_path / "scratch", timeout=5)
     assert (run.exit, run.error) == (124, "timed out after 5 s")
+    assert _orphaned_packs() - before == set()  # the timed-out run's policy pack is stopped with it
     broken = corpus.Program("broken", _project(tmp_path, "broken", "import pulumi\n1 / 0\n"), "broken")
     run = corpus.run_one(broken, "preview", tmp_path / "scratch", timeout=300)
     assert run.exit == 2

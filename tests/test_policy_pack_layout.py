@@ -1,5 +1,5 @@
-"""The pack ships on its own: a manifest, pinned requirements, a __main__ holding only the PolicyPack call, one
-module per policy, and no import of this repo's components, infra or preflight."""
+"""The pack ships on its own: a manifest, pinned requirements, a __main__ holding only the call that serves the pack,
+one module per policy, and no import of this repo's components, infra or preflight."""
 
 from __future__ import annotations
 

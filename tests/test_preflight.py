@@ -381,35 +381,30 @@ def test_cli_exits_2_with_one_line_and_no_traceback(args, message):
     assert "Traceback" not in result.stderr
 
 
-_OPEN_LOOPS_AFTER_MAIN = """
-import asyncio, gc, sys
+_OPEN_LOOPS_AT_EXIT = """
+import asyncio, atexit, gc, sys
+# Registered first, so it runs last: after preflight's own exit handlers, before the interpreter finalizes anything.
+is_open = lambda o: isinstance(o, asyncio.AbstractEventLoop) and not o.is_closed()
+atexit.register(lambda: print(sum(map(is_open, gc.get_objects()))))
 from preflight import cli
-code = cli.main(sys.argv[1:])
-print(sum(isinstance(o, asyncio.AbstractEventLoop) and not o.is_closed() for o in gc.get_objects()))
+codes = [cli.main(sys.argv[1:]) for _ in range(2)]  # twice: main can run again in one process
+print(codes)
 """
 
 
 @pytest.mark.parametrize("pack", [PROBE_PACK, BROKEN_PACK], ids=["passes", "fails-to-start"])
 def test_cli_leaves_no_event_loop_open_for_the_interpreter_to_finalize(pack):
     # The SDK's mocks open a loop per worker thread; finalized at shutdown after its socket, one prints a traceback
-    # after the one-line error (seen in CI). Every loop must be closed by the time main returns.
+    # after the one-line error (seen in CI). Every loop must be closed before the interpreter finalizes them.
+    args = ["--quiet", "--program", str(PLAIN_VPC), "--policy-pack", str(pack)]
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _OPEN_LOOPS_AFTER_MAIN,
-            "--quiet",
-            "--program",
-            str(PLAIN_VPC),
-            "--policy-pack",
-            str(pack),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-c", _OPEN_LOOPS_AT_EXIT, *args], cwd=REPO, capture_output=True, text=True, timeout=120
     )
-    assert result.stdout.strip().splitlines()[-1] == "0", result.stderr
+    *_, codes, open_loops = result.stdout.strip().splitlines()
+    first, second = json.loads(codes)
+    assert first == second and (first == 2) == (pack == BROKEN_PACK), result.stderr  # the second run as the first
+    assert open_loops == "0", result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_cli_verbose_shows_the_traceback():
@@ -622,3 +617,34 @@ def test_a_required_policy_property_left_unset_is_an_error_without_any_config():
     assert resolve_policy_config("pack", {"needs-owner": policy}, {"needs-owner": {"owner": "me"}}) == {
         "needs-owner": ("mandatory", {"owner": "me"})
     }
+
+
+def test_a_pack_closed_under_the_analyze_sender_leaves_no_traceback_and_starts_no_new_pack(monkeypatch):
+    import threading
+    import time
+
+    from google.protobuf import struct_pb2
+
+    from preflight.analyzer import AnalyzeAsRegistered
+    from preflight.registration import Registration
+
+    died = []
+    monkeypatch.setattr(threading, "excepthook", died.append)
+    pack = PolicyPackProcess(PROBE_PACK)
+    pack.spawn()
+    configure = lambda: pack.configure(None, stack="dev", project="t", dry_run=True, config={})  # noqa: E731
+    analysis = AnalyzeAsRegistered(pack, configure)
+    while not analysis.ready_at:
+        time.sleep(0.02)
+    inputs = struct_pb2.Struct()
+    inputs.update({"cidrBlock": "10.0.0.0/16"})
+    for i in range(5000):  # a backlog, so the sender is still sending when the pack goes away
+        urn = f"urn:pulumi:dev::t::aws:ec2/vpc:Vpc::v{i}"
+        analysis.add(Registration(urn, "aws:ec2/vpc:Vpc", f"v{i}", "", True, inputs, inputs, [], {}))
+    analysis.stop()
+    pack.close()
+    analysis.cancel()
+    assert died == []
+    assert not pack.process.spawned
+    with pytest.raises(PreflightError, match="was closed"):
+        pack.stub  # noqa: B018 - the property is what is tested

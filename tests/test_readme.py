@@ -67,7 +67,9 @@ def test_readme_diagram_and_cost_tables_are_what_preflight_makes_of_the_stack(st
     hint = REGENERATE.format(stack=stack)
     assert (REPO / "docs" / f"diagram-{stack}.mmd").read_text() == diagram, hint
     assert f"<summary>Mermaid source ({stack})</summary>\n\n```mermaid\n{diagram}```" in README, hint
-    section = README[README.index(f"{stack.capitalize()} stack (default traffic):") :]
+    start = README.index(f"{stack.capitalize()} stack (default traffic):")
+    end = README.index("Prod stack (default traffic):" if stack == "dev" else "Reading them:", start)
+    section = README[start:end]
     blocks = _blocks(markdown)
     assert [b[:8] for b in blocks] == ["| Item |", "| Design", "Break-ev"]
     for block in blocks:

@@ -27,7 +27,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from ..remote import Child, Ref, RemoteComponent, Unmodelled
+from ..remote import UNKNOWN, Child, Ref, RemoteComponent, Unmodelled
 from .ec2 import default_vpc, only_modelled
 from .layout import LayoutError
 from .lb import OPEN_EGRESS, OPEN_INGRESS, snake
@@ -83,14 +83,30 @@ _SIZES = sorted(
 )
 
 
+def _js_number(value: float) -> str:
+    """A number as JavaScript prints it in a template string: 40, 0.25."""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 def fargate_size(containers: list[dict[str, Any]]) -> tuple[str, str]:
-    """(cpu, memory) awsx picks when the task definition gives neither: the cheapest size holding the sums."""
+    """(cpu, memory) awsx picks when the task definition gives neither: the cheapest size holding the sums.
+
+    awsx computes it for every task definition and refuses sums beyond its largest size, with its own message.
+    """
     memory = sum(c.get("memoryReservation") or c.get("memory") or 0 for c in containers) / 1024
     cpu = sum(c.get("cpu") or 0 for c in containers) / 1024
+    most_cpu, most_memory = max(v for v, _ in _SIZES), max(g for _, g in _SIZES)
+    if cpu > most_cpu or memory > most_memory:
+        raise LayoutError(
+            f"Requested resources exceed the maximum allowed for Fargate. Requested: {_js_number(cpu)} vCPU and "
+            f"{_js_number(memory)}GB. Max: {most_cpu} vCPU and {most_memory}GB."
+        )
     for vcpu, gb in _SIZES:
         if vcpu >= cpu and gb >= memory:
             return str(int(vcpu * 1024)), str(int(gb * 1024))
-    raise Unmodelled(f"requested {cpu} vCPU and {memory} GB exceed Fargate")
+    raise LayoutError(
+        f"Could not find fargate config that could satisfy: {_js_number(cpu)} vCPU and {_js_number(memory)}GB."
+    )
 
 
 def _sha1(text: str) -> str:
@@ -99,18 +115,21 @@ def _sha1(text: str) -> str:
 
 @dataclass
 class _TaskPlan:
-    """What the model decides of a FargateTaskDefinition before it registers anything (an Unmodelled option must
-    never leave half a component): the options given, the roles, and the containers when they are known.
+    """What the model decides of a FargateTaskDefinition before it registers anything (an option outside the model
+    or an awsx refusal must never leave half a component): the options given, the roles, and the containers.
 
-    awsx computes the container definitions, the default cpu/memory, the default family and the load balancers by
-    `apply` over the whole containers input (fargateTaskDefinition.ts, containers.ts): when any value in it is
-    unknown while the program runs (an image built by another component, in preview), all of those are unknown.
+    awsx (fargateTaskDefinition.ts, containers.ts) computes the container definitions, the default cpu/memory and
+    family by `apply` over every value of the containers (unknown when one is, such as an image another component
+    builds, in preview), and the service's load balancers from the containers' port mappings and target groups only
+    (the containers map of a single `container` is known once its name is).
     """
 
     path: tuple[str, ...]
     roles: dict[str, dict[str, Any]]
     log_skip: bool
-    containers: dict[str, dict[str, Any]] | None  # None: some value of the containers input is unknown
+    containers: dict[str, dict[str, Any]] | None  # the containers map as awsx sees it, None when it is unknown
+    values_known: bool  # every value of the containers is known
+    sizes: tuple[str, str] | None  # the cheapest Fargate size holding the containers, when their values are known
     containers_urns: set[str]
 
 
@@ -133,11 +152,22 @@ def _task_plan(component: RemoteComponent) -> _TaskPlan:
     if single == many:
         raise Unmodelled("Exactly one of [container] or [containers] must be provided")
     key = "container" if single else "containers"
+    value = component.value(*path, key)
+    values_known = component.is_known(*path, key)
     containers = None
-    if component.is_known(*path, key):
-        value = component.value(*path, key)
-        containers = {value.get("name") or "container": value} if single else dict(value)
-    return _TaskPlan(path, roles, bool(log_spec.get("skip")), containers, component.urns(*path, key))
+    if single and isinstance(value, dict) and value.get("name", "") != UNKNOWN:
+        containers = {value.get("name") or "container": value}
+    elif many and values_known:
+        containers = dict(value)
+    for container in (containers or {}).values():
+        for mapping in container.get("portMappings") or []:
+            group = mapping.get("targetGroup") if isinstance(mapping, dict) else None
+            if group is not None and not isinstance(group, Ref):
+                raise Unmodelled("portMappings[].targetGroup that is not a resource reference is not modelled")
+    sizes = fargate_size(list(containers.values())) if containers is not None and values_known else None
+    return _TaskPlan(
+        path, roles, bool(log_spec.get("skip")), containers, values_known, sizes, component.urns(*path, key)
+    )
 
 
 def _role(component: RemoteComponent, plan: _TaskPlan, name: str, key: str, policies: list[str], parent: Any) -> Any:
@@ -180,20 +210,14 @@ def _mapping(component: RemoteComponent, mapping: dict[str, Any]) -> tuple[dict[
 
 def _definitions(
     component: RemoteComponent, containers: dict[str, dict[str, Any]], log_group: Child | None
-) -> tuple[list[dict[str, Any]], list[tuple[str, Any, Ref]]]:
-    """The container definitions awsx writes (sorted by name) and the (container, port, target group) it balances."""
-    definitions, balancers = [], []
+) -> list[dict[str, Any]]:
+    """The container definitions awsx writes, sorted by name."""
+    definitions = []
     for container_name in sorted(containers):
-        container = dict(containers[container_name])
-        mappings = []
-        for mapping in container.get("portMappings") or []:
-            written, group, group_port = _mapping(component, mapping)
-            mappings.append(written)
-            if group is not None and group_port is not None:
-                balancers.append((container_name, group_port, group))
+        container = _as_javascript_reads(containers[container_name])
         definition = {**container, "name": container_name}
         if "portMappings" in container:
-            definition["portMappings"] = mappings
+            definition["portMappings"] = [_mapping(component, m)[0] for m in container["portMappings"]]
         if definition.get("logConfiguration") is None and log_group is not None:
             definition["logConfiguration"] = {
                 "logDriver": "awslogs",
@@ -204,7 +228,49 @@ def _definitions(
                 },
             }
         definitions.append(definition)
-    return definitions, balancers
+    return definitions
+
+
+def _load_balancers(component: RemoteComponent, plan: _TaskPlan) -> tuple[list[dict[str, Any]] | None, set[str]]:
+    """awsx's `computeLoadBalancers`: (container name, the target group's port, its ARN) for each port mapping with a
+    target group, or None when it is unknown: the containers map or a port mapping is, or a target group's ARN is
+    (a group created by this program, in preview). With the resources it depends on."""
+    urns = set(plan.containers_urns)
+    if plan.containers is None:
+        return None, urns
+    found = []
+    for name, container in plan.containers.items():
+        mappings = container.get("portMappings") or []
+        if not isinstance(mappings, list) or not _known_throughout(mappings):
+            return None, urns
+        for mapping in mappings:
+            _, group, port = _mapping(component, mapping)
+            if group is None:
+                continue
+            urns.add(group.urn)
+            if not group.known:
+                return None, urns
+            if port is not None:
+                found.append({"containerName": name, "containerPort": port, "targetGroupArn": group})
+    return found, urns
+
+
+def _known_throughout(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_known_throughout(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_known_throughout(item) for item in value)
+    return value != UNKNOWN
+
+
+def _as_javascript_reads(value: Any) -> Any:
+    """A program's object as awsx's JavaScript gets it: the engine's Struct becomes an object with its keys in sorted
+    order (google-protobuf's Map iterates its keys sorted), which `JSON.stringify` keeps."""
+    if isinstance(value, dict):
+        return {key: _as_javascript_reads(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_as_javascript_reads(item) for item in value]
+    return value
 
 
 def _as_javascript_writes(value: Any) -> Any:
@@ -221,28 +287,22 @@ def _as_javascript_writes(value: Any) -> Any:
 
 def _task_definition(
     component: RemoteComponent, plan: _TaskPlan, name: str, parent: Child | None
-) -> tuple[Child, list[dict[str, Any]] | None]:
+) -> tuple[Child, pulumi.Output | list[dict[str, Any]]]:
     """Register a FargateTaskDefinition's children under `parent` (its component): (task definition, its load
-    balancers, or None when they are unknown)."""
+    balancers: a list, or an unknown Output)."""
     log_group = None if plan.log_skip else component.add(aws.cloudwatch.LogGroup, name, {}, parent=parent)
     task_role = _role(component, plan, f"{name}-task", "taskRole", [], parent)
     execution_role = _role(component, plan, f"{name}-execution", "executionRole", [_EXECUTION_POLICY], parent)
     args: dict[str, Any] = {snake(key): component.at(*plan.path, key) for key in _TASK_PASS_THROUGH}
     deps = {log_group.urn} if log_group is not None else set()
-    if plan.containers is not None:
-        definitions, balancers = _definitions(component, plan.containers, log_group)
-        sizes = fargate_size(definitions)
-        text = json.dumps(_as_javascript_writes(definitions), separators=(",", ":"))
-        cpu, memory = component.output(sizes[0], set()), component.output(sizes[1], set())
-        family = f"{name}-{_sha1(pulumi.get_stack() + text)}"
+    if plan.containers is not None and plan.sizes is not None:
+        definitions = _definitions(component, plan.containers, log_group)
+        text = json.dumps(_as_javascript_writes(definitions), separators=(",", ":"), ensure_ascii=False)
+        cpu, memory = component.output(plan.sizes[0], set()), component.output(plan.sizes[1], set())
+        family = component.output(f"{name}-{_sha1(pulumi.get_stack() + text)}", set())
         container_definitions = component.output(text, deps)
-        load_balancers = [
-            {"containerName": c, "containerPort": port, "targetGroupArn": group} for c, port, group in balancers
-        ]
     else:
-        unknown = component.unknown(deps | plan.containers_urns)
-        cpu = memory = family = container_definitions = unknown
-        load_balancers = None
+        cpu = memory = family = container_definitions = component.unknown(deps | plan.containers_urns)
     args |= {
         "cpu": args["cpu"] or cpu,
         "memory": args["memory"] or memory,
@@ -254,12 +314,15 @@ def _task_definition(
         "container_definitions": container_definitions,
     }
     task = component.add(aws.ecs.TaskDefinition, name, args, parent=parent)
-    return task, load_balancers
+    balancers, urns = _load_balancers(component, plan)
+    if balancers is None:
+        return task, component.unknown(urns)
+    return task, [{**b, "targetGroupArn": component.ref_output(b["targetGroupArn"])} for b in balancers]
 
 
 def expand_fargate_task_definition(component: RemoteComponent) -> dict[str, Any]:
     task, balancers = _task_definition(component, _task_plan(component), component.name, None)
-    return {"taskDefinition": task, "loadBalancers": balancers if balancers is not None else component.unknown(set())}
+    return {"taskDefinition": task, "loadBalancers": balancers}
 
 
 def expand_fargate_service(component: RemoteComponent) -> dict[str, Any]:
@@ -272,7 +335,7 @@ def expand_fargate_service(component: RemoteComponent) -> dict[str, Any]:
     plan = _task_plan(component) if component.given("taskDefinitionArgs") else None
     network = _network_plan(component)  # decided, like the task definition, before anything is registered
     task: Child | None = None
-    balancers: list[dict[str, Any]] | None = []
+    balancers: pulumi.Output | list[dict[str, Any]] = []
     if plan is not None:
         holder = component.add(
             lambda n, opts: pulumi.ComponentResource("awsx:ecs:FargateTaskDefinition", n, None, opts),
@@ -284,19 +347,14 @@ def expand_fargate_service(component: RemoteComponent) -> dict[str, Any]:
         task_definition = task.resource.arn
     else:
         task_definition = component.at("taskDefinition")
-    if component.given("loadBalancers"):
-        load_balancers = component.at("loadBalancers")
-    elif balancers is None:  # the task definition's are unknown, so are the service's (awsx passes them on)
-        load_balancers = component.unknown(plan.containers_urns if plan else set())
-    else:
-        load_balancers = [{**b, "targetGroupArn": component.ref_output(b["targetGroupArn"])} for b in balancers] or None
+    load_balancers = component.at("loadBalancers") if component.given("loadBalancers") else (balancers or None)
     args: dict[str, Any] = {snake(key): component.at(key) for key in _SERVICE_PASS_THROUGH}
     cluster = component.value("cluster")
     args |= {
         "desired_count": args["desired_count"] if args["desired_count"] is not None else 1,
         "cluster": component.ref_output(cluster, "arn") if isinstance(cluster, Ref) else component.at("cluster"),
         "launch_type": "FARGATE",
-        "wait_for_steady_state": not component.value("continueBeforeSteadyState", default=False),
+        "wait_for_steady_state": _wait_for_steady_state(component),
         "task_definition": task_definition,
         "load_balancers": load_balancers,
         "network_configuration": _network(component, name, network),
@@ -306,6 +364,13 @@ def expand_fargate_service(component: RemoteComponent) -> dict[str, Any]:
     if task is not None:
         outputs["taskDefinition"] = task
     return outputs
+
+
+def _wait_for_steady_state(component: RemoteComponent) -> Any:
+    """awsx waits unless `continueBeforeSteadyState` is true; unknown while that input is."""
+    if not component.is_known("continueBeforeSteadyState"):
+        return component.unknown(component.urns("continueBeforeSteadyState"))
+    return not component.value("continueBeforeSteadyState", default=False)
 
 
 def _network_plan(component: RemoteComponent) -> tuple[dict[str, Any] | None, bool]:

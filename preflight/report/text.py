@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .model import LEVEL_ORDER, Report, Resource, Violation
+from .model import LEVEL_ORDER, MARKS, Report, Resource, Violation
 
 
 def summary(report: Report) -> str:
@@ -79,7 +79,7 @@ def _tree_lines(report: Report) -> list[str]:
     lines = []
 
     def walk(resource: Resource, depth: int) -> None:
-        marks = sorted(set(flagged.get(resource.urn, [])), key=(*LEVEL_ORDER, "deploy").index)
+        marks = sorted(set(flagged.get(resource.urn, [])), key=MARKS.index)  # most severe first, as the diagram
         mark = f"  [{', '.join(marks)}]" if marks else ""
         lines.append(f"{'  ' * depth}{resource.name} ({resource.type}){mark}")
         for child in children.get(resource.urn, []):

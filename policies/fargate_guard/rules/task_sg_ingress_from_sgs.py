@@ -42,6 +42,7 @@ class Allowed:
     lb: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # LB SG URN -> container ports
     peer: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # caller task SG URN -> SC ports
     aliases: set[int] | None = None  # client alias ports of Service Connect entries whose port is unknown
+    lb_ports_unknown: bool = False  # a service's load balancer container ports are unknown during preview
     missing: list[str] = field(default_factory=list)  # what could not be followed from service to load balancer
 
 
@@ -82,9 +83,10 @@ def check(graph: StackGraph, config: dict, findings: Findings) -> None:
             allowed.lbs += [lb for lb in lbs if lb not in allowed.lbs]
             allowed.peers += [p for p in peers if p not in allowed.peers]
             allowed.missing += missing
+            allowed.lb_ports_unknown |= lb_ports is None
             for lb in lbs:
                 for lb_sg in graph.lb_security_groups(lb).resources:
-                    allowed.lb[lb_sg.urn] |= lb_ports
+                    allowed.lb[lb_sg.urn] |= lb_ports or set()
             for peer_sg in peer_sgs:
                 allowed.peer[peer_sg] |= sc_ports
             if sc_aliases is not None:
@@ -122,7 +124,8 @@ def _allowed(graph: StackGraph, allowed: Allowed) -> str:
     lb_ports = set().union(*allowed.lb.values()) if allowed.lb else set()
     sc_ports = set().union(*allowed.peer.values()) if allowed.peer else set()
     if allowed.lbs:
-        sources.append(f"the SGs of load balancers {names(allowed.lbs)} on container port {_ports(lb_ports)}")
+        shown = "its container port (unknown during preview)" if allowed.lb_ports_unknown else _ports(lb_ports)
+        sources.append(f"the SGs of load balancers {names(allowed.lbs)} on container port {shown}")
     if allowed.peers and (sc_ports or allowed.aliases):
         ports = _ports(sc_ports | (allowed.aliases or set()))
         sources.append(f"the task SGs of Service Connect callers {names(allowed.peers)} on port {ports}")
@@ -165,6 +168,8 @@ def _judge(ingress, allowed: Allowed) -> Denied | Undecided | None:
         return Undecided("its ports are unknown during preview")
     if ports_within(ingress.ports, allowed.lb.get(src, set()) | allowed.peer.get(src, set())):
         return None
+    if src in allowed.lb and allowed.lb_ports_unknown:
+        return Undecided("the container port its load balancer targets is unknown during preview")
     if src in allowed.peer and allowed.aliases is not None:
         # The server's container port is unknown during preview. Its client alias port is the usual one, but a
         # guess never passes a rule: the rule is undecided until the container definitions are known.

@@ -75,10 +75,17 @@ class Ecs(Routing):
     def load_balancers_of(self, service: Res) -> tuple[list[Res], list[str]]:
         """The load balancers in front of a service (target group -> listener or listener rule -> load balancer),
         and what could not be followed."""
-        entries = [e for e in as_list(service.get("loadBalancers")) if isinstance(e, dict)]
-        refs = self.refs(service, "loadBalancers", [e.get("targetGroupArn") for e in entries], TARGET_GROUP)
+        given = service.get("loadBalancers")
+        if is_unknown(given):
+            # Unknown as a whole (awsx computes them from target groups whose ARNs are unknown in preview): the
+            # target groups are the ones the value came from.
+            refs = self.refs(service, "loadBalancers", [given], TARGET_GROUP)
+            missing = ["its load balancers are unknown during preview" for _ in refs.unresolved]
+        else:
+            entries = [e for e in as_list(given) if isinstance(e, dict)]
+            refs = self.refs(service, "loadBalancers", [e.get("targetGroupArn") for e in entries], TARGET_GROUP)
+            missing = [f"target group {v} is not in this stack" for v in refs.unresolved]
         lbs: list[Res] = []
-        missing = [f"target group {v} is not in this stack" for v in refs.unresolved]
         for tg in refs.resources:
             listeners = self.referrers(tg, "defaultActions", LISTENER)
             for rule in self.referrers(tg, "actions", LISTENER_RULE):
@@ -100,10 +107,13 @@ class Ecs(Routing):
     def lb_security_groups(self, lb: Res) -> Refs:
         return self.refs(lb, "securityGroups", lb.get("securityGroups"), *SECURITY_GROUPS)
 
-    def lb_ports(self, service: Res) -> set[int]:
-        """Container ports a service exposes to its load balancers."""
+    def lb_ports(self, service: Res) -> set[int] | None:
+        """Container ports a service exposes to its load balancers, or None when they are unknown during preview."""
+        given = service.get("loadBalancers")
+        if is_unknown(given) or any(isinstance(e, dict) and is_unknown(e.get("containerPort")) for e in as_list(given)):
+            return None
         ports = set()
-        for e in as_list(service.get("loadBalancers")):
+        for e in as_list(given):
             if isinstance(e, dict) and isinstance(e.get("containerPort"), int | float):
                 ports.add(int(e["containerPort"]))
         return ports
