@@ -128,6 +128,7 @@ class _TaskPlan:
     roles: dict[str, dict[str, Any]]
     log_skip: bool
     containers: dict[str, dict[str, Any]] | None  # the containers map as awsx sees it, None when it is unknown
+    paths: dict[str, tuple[str, ...]]  # each container's input path
     values_known: bool  # every value of the containers is known
     sizes: tuple[str, str] | None  # the cheapest Fargate size holding the containers, when their values are known
     containers_urns: set[str]
@@ -154,11 +155,13 @@ def _task_plan(component: RemoteComponent) -> _TaskPlan:
     key = "container" if single else "containers"
     value = component.value(*path, key)
     values_known = component.is_known(*path, key)
-    containers = None
+    containers, paths = None, {}
     if single and isinstance(value, dict) and value.get("name", "") != UNKNOWN:
         containers = {value.get("name") or "container": value}
+        paths = {name: (*path, key) for name in containers}
     elif many and values_known:
         containers = dict(value)
+        paths = {name: (*path, key, name) for name in containers}
     for container in (containers or {}).values():
         for mapping in container.get("portMappings") or []:
             group = mapping.get("targetGroup") if isinstance(mapping, dict) else None
@@ -166,7 +169,7 @@ def _task_plan(component: RemoteComponent) -> _TaskPlan:
                 raise Unmodelled("portMappings[].targetGroup that is not a resource reference is not modelled")
     sizes = fargate_size(list(containers.values())) if containers is not None and values_known else None
     return _TaskPlan(
-        path, roles, bool(log_spec.get("skip")), containers, values_known, sizes, component.urns(*path, key)
+        path, roles, bool(log_spec.get("skip")), containers, paths, values_known, sizes, component.urns(*path, key)
     )
 
 
@@ -240,9 +243,9 @@ def _load_balancers(component: RemoteComponent, plan: _TaskPlan) -> tuple[list[d
         return None, urns
     found = []
     for name, container in plan.containers.items():
-        mappings = container.get("portMappings") or []
-        if not isinstance(mappings, list) or not _known_throughout(mappings):
+        if not component.is_known(*plan.paths[name], "portMappings"):
             return None, urns
+        mappings = container.get("portMappings") or []
         for mapping in mappings:
             _, group, port = _mapping(component, mapping)
             if group is None:
@@ -253,14 +256,6 @@ def _load_balancers(component: RemoteComponent, plan: _TaskPlan) -> tuple[list[d
             if port is not None:
                 found.append({"containerName": name, "containerPort": port, "targetGroupArn": group})
     return found, urns
-
-
-def _known_throughout(value: Any) -> bool:
-    if isinstance(value, dict):
-        return all(_known_throughout(item) for item in value.values())
-    if isinstance(value, list):
-        return all(_known_throughout(item) for item in value)
-    return value != UNKNOWN
 
 
 def _as_javascript_reads(value: Any) -> Any:
