@@ -250,12 +250,11 @@ class PolicyPackProcess:
         sent = [(reg.urn, future) for reg in registrations if (future := self.start_analyze(reg)) is not None]
         return self.settle(sent)
 
-    def start_analyze(self, registration: Registration) -> Any:
+    def start_analyze(self, reg: Registration) -> Any:
         """Send `Analyze` for one resource and return its answer to come, or None for a resource read: a read
         changes nothing, so the engine analyzes it only as part of the stack."""
-        if registration.read:
+        if reg.read:
             return None
-        reg = registration
         request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=reg.inputs, urn=reg.urn, name=reg.name)
         request.options.parent = reg.parent
         return self.stub.Analyze.future(request)

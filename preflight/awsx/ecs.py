@@ -163,10 +163,10 @@ def _task_plan(component: RemoteComponent) -> _TaskPlan:
         containers = dict(value)
         paths = {name: (*path, key, name) for name in containers}
     for container in (containers or {}).values():
-        for mapping in container.get("portMappings") or []:
-            group = mapping.get("targetGroup") if isinstance(mapping, dict) else None
-            if group is not None and not isinstance(group, Ref):
-                raise Unmodelled("portMappings[].targetGroup that is not a resource reference is not modelled")
+        mappings = container.get("portMappings")
+        for mapping in mappings if isinstance(mappings, list) else []:
+            if isinstance(mapping, dict):
+                _mapping(component, mapping)  # refuses, before any child, what the model can't write
     sizes = fargate_size(list(containers.values())) if containers is not None and values_known else None
     return _TaskPlan(
         path, roles, bool(log_spec.get("skip")), containers, paths, values_known, sizes, component.urns(*path, key)

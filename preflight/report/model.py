@@ -62,6 +62,10 @@ class Report:
     def mandatory(self) -> list[Violation]:
         return [v for v in self.violations if v.level == "mandatory"]
 
+    def marks(self) -> list[tuple[str, str]]:
+        """(URN, mark) for every finding on a resource: its violations' levels, and "deploy" for a deploy check."""
+        return [(v.urn, v.level) for v in self.violations] + [(f.urn, "deploy") for f in self.deploy_findings]
+
     @property
     def exit_code(self) -> int:
         return 1 if self.mandatory or self.deploy_findings else 0

@@ -72,10 +72,8 @@ def _tree_lines(report: Report) -> list[str]:
         else:
             roots.append(resource)
     flagged: dict[str, list[str]] = defaultdict(list)
-    for violation in report.violations:
-        flagged[violation.urn].append(violation.level)
-    for finding in report.deploy_findings:
-        flagged[finding.urn].append("deploy")
+    for urn, mark in report.marks():
+        flagged[urn].append(mark)
     lines = []
 
     def walk(resource: Resource, depth: int) -> None:

@@ -593,8 +593,7 @@ def build_topology(report: Report) -> Topology:
             if ports:
                 sg_edges.append(Edge(balancer.name, service.name, ports))
     flagged: dict[str, str] = {}
-    marks = [(v.urn, v.level) for v in report.violations] + [(f.urn, "deploy") for f in report.deploy_findings]
-    for urn, mark in marks:
+    for urn, mark in report.marks():
         if urn and (urn not in flagged or MARKS.index(mark) < MARKS.index(flagged[urn])):
             flagged[urn] = mark
     unplaced = {}
