@@ -122,8 +122,9 @@ def run(
         progress(f"analyzed {len(registrations)} resources with {pack.name} ({len(analysis.levels)} policies)")
         whole_stack_verdict = pack.start_analyze_stack(registrations)
         # The pack judges the whole stack in its own process while this one checks what AWS would reject.
-        deploy_findings = deploy_checks.check(registrations)
-        inputs = {r.urn: json_format.MessageToDict(r.inputs) for r in registrations}
+        decoded = [json_format.MessageToDict(r.inputs) for r in registrations]  # once, for the checks and the report
+        deploy_findings = deploy_checks.check(registrations, decoded)
+        inputs = {r.urn: d for r, d in zip(registrations, decoded, strict=True)}
         whole_stack = whole_stack_verdict()
         timings["analyze_stack"] = time.perf_counter() - finished
     finally:

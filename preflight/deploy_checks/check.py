@@ -43,10 +43,11 @@ def constraints() -> dict[str, Any]:
 
 
 @cache
-def _by_type() -> dict[str, list[dict[str, Any]]]:
-    table: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _by_type() -> dict[str, list[tuple[dict[str, Any], tuple[str, ...]]]]:
+    """Each resource type's field rules, with the steps of each rule's input path."""
+    table: dict[str, list[tuple[dict[str, Any], tuple[str, ...]]]] = defaultdict(list)
     for field in constraints()["fields"]:
-        table[field["type"]].append(field)
+        table[field["type"]].append((field, _steps(field["input"])))
     return table
 
 
@@ -56,14 +57,20 @@ def _compiled(pattern: str) -> regex.Pattern:
     return regex.compile(pattern, 0 if "\\p{" in pattern else regex.ASCII)
 
 
-def _steps(path: str) -> list[str]:
+_NAME = regex.compile(r"\w*")
+_STEP = regex.compile(r"\[\]|\{key\}|\{value\}|<json>")
+_SELECTORS = ("[]", "{key}", "{value}", "<json>")
+
+
+@cache
+def _steps(path: str) -> tuple[str, ...]:
     steps = []
     for part in path.split("."):
-        name = regex.match(r"\w*", part).group(0)
+        name = _NAME.match(part).group(0)
         if name:
             steps.append(name)
-        steps += regex.findall(r"\[\]|\{key\}|\{value\}|<json>", part[len(name) :])
-    return steps
+        steps += _STEP.findall(part[len(name) :])
+    return tuple(steps)
 
 
 def _unwrap(value: Any) -> Any:
@@ -72,41 +79,45 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
-def _walk(value: Any, steps: list[str], where: str) -> Iterator[tuple[str, Any]]:
-    """Every (concrete path, value) the path reaches. Stops quietly at unknowns, absent keys and wrong shapes."""
-    value = _unwrap(value)
-    secret = isinstance(value, _Secret)
-    if secret:
-        value = value.value
+def _walk(value: Any, steps: tuple[str, ...], where: str) -> list[tuple[str, Any]]:
+    """Every (concrete path, value) the path reaches. Stops quietly at unknowns, absent keys and wrong shapes.
+
+    A value reached through a secret is a secret.
+    """
+    found: list[tuple[str, Any]] = []
+    _reach(value, steps, 0, where, False, found)
+    return found
+
+
+def _reach(value: Any, steps: tuple[str, ...], at: int, where: str, secret: bool, found: list) -> None:
+    if isinstance(value, dict) and value.get(_SIG_KEY) == _SECRET_SIG:
+        value, secret = value.get("value"), True
     if value is None or value == UNKNOWN:
         return
-    if not steps:
-        yield where, _Secret(value) if secret else value
+    if at == len(steps):
+        found.append((where, _Secret(value) if secret else value))
         return
-    step, rest = steps[0], steps[1:]
+    step, at = steps[at], at + 1
     if step == "[]":
         if isinstance(value, list):
             for index, item in enumerate(value):
-                yield from (_hide(p, v, secret) for p, v in _walk(item, rest, f"{where}[{index}]"))
+                _reach(item, steps, at, f"{where}[{index}]", secret, found)
     elif step in ("{key}", "{value}"):
         if isinstance(value, dict):
             for key, item in value.items():
-                target = key if step == "{key}" else item
-                label = f"{where} key {key!r}" if step == "{key}" else f"{where}[{key!r}]"
-                yield from (_hide(p, v, secret) for p, v in _walk(target, rest, label))
+                if step == "{key}":
+                    _reach(key, steps, at, f"{where} key {key!r}", secret, found)
+                else:
+                    _reach(item, steps, at, f"{where}[{key!r}]", secret, found)
     elif step == "<json>":
         if isinstance(value, str):
             try:
                 parsed = json.loads(value)
             except ValueError:
                 return  # not JSON: the provider reports that itself
-            yield from (_hide(p, v, secret) for p, v in _walk(parsed, rest, where))
+            _reach(parsed, steps, at, where, secret, found)
     elif isinstance(value, dict) and step in value:
-        yield from (_hide(p, v, secret) for p, v in _walk(value[step], rest, f"{where}.{step}" if where else step))
-
-
-def _hide(path: str, value: Any, secret: bool) -> tuple[str, Any]:
-    return path, (_Secret(value) if secret and not isinstance(value, _Secret) else value)
+        _reach(value[step], steps, at, f"{where}.{step}" if where else step, secret, found)
 
 
 def _number(value: Any) -> float | None:
@@ -191,8 +202,11 @@ def _finding(reg: Registration, path: str, check: str, value: str, constraint: s
 
 
 def _field_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[DeployFinding]:
-    for field in _by_type().get(reg.type, []):
-        for path, value in _walk(inputs, _steps(field["input"]), ""):
+    plain = _SIG_KEY not in inputs  # not a secret as a whole: a path whose first input is absent reaches nothing
+    for field, steps in _by_type().get(reg.type, []):
+        if plain and steps[0] not in inputs and steps[0] not in _SELECTORS:
+            continue
+        for path, value in _walk(inputs, steps, ""):
             check = violation(field, value)
             if check:
                 yield _finding(reg, path, check, _shown(value), describe(field), field["source"])
@@ -208,7 +222,7 @@ def _derived_name_findings(
     if length > auto["maxLength"]:
         yield _finding(reg, path, "autoname", repr(shown), f"at most {auto['maxLength']} characters", source, what)
         return
-    for field in _by_type().get(reg.type, []):
+    for field, _ in _by_type().get(reg.type, []):
         if field["input"] == auto["input"] and violation(field, prefix + sample):
             cited = f"{field['source']}; {source}"
             yield _finding(reg, path, "autoname", repr(shown), describe(field), cited, what)
@@ -283,7 +297,7 @@ def _collision_findings(registrations: list[tuple[Registration, dict[str, Any]]]
 
 def _containers(task_definition: dict[str, Any]) -> list[dict[str, Any]] | None:
     """A task definition's container definitions, or None when they are not known as JSON."""
-    found = [value for _, value in _walk(task_definition, ["containerDefinitions", "<json>"], "")]
+    found = [value for _, value in _walk(task_definition, ("containerDefinitions", "<json>"), "")]
     if len(found) != 1 or not isinstance(found[0], list):
         return None
     containers = [c for c in found[0] if isinstance(c, dict)]
@@ -385,7 +399,7 @@ def _fargate_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[Dep
     when = rule["when"]
     if reg.type != rule["type"]:
         return
-    compatibilities = [_known(value) for _, value in _walk(inputs, [when["input"], "[]"], "")]
+    compatibilities = [_known(value) for _, value in _walk(inputs, (when["input"], "[]"), "")]
     if not any(known and known[0] == when["contains"] for known in compatibilities):
         return  # not for Fargate, or not known to be
     given = f"when {when['input']} contains {when['contains']}"
@@ -489,11 +503,16 @@ def _host_port_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[D
         yield _finding(reg, key, "combination", shown_host, constraint, entry["source"], what)
 
 
-def check(registrations: Iterable[Registration]) -> list[DeployFinding]:
-    """Every deploy-check finding for the resources a program registered (read resources are not created)."""
+def check(registrations: Iterable[Registration], inputs: Iterable[dict[str, Any]] | None = None) -> list[DeployFinding]:
+    """Every deploy-check finding for the resources a program registered (read resources are not created).
+
+    `inputs` are the registrations' inputs as `json_format.MessageToDict` decodes them, in the same order, when the
+    caller has decoded them already (the report keeps them); otherwise each is decoded here. Neither is changed.
+    """
+    given = itertools.repeat(None) if inputs is None else inputs
     created = [
-        (reg, json_format.MessageToDict(reg.inputs, preserving_proto_field_name=True))
-        for reg in registrations
+        (reg, json_format.MessageToDict(reg.inputs) if decoded is None else decoded)
+        for reg, decoded in zip(registrations, given, strict=inputs is not None)
         if reg.custom and not reg.read
     ]
     findings: list[DeployFinding] = []
