@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
-from .model import Report
+from .model import Report, Resource
 
 SCHEMA_VERSION = 2
 
@@ -23,7 +23,7 @@ def to_json(report: Report, extra: dict[str, Any] | None = None) -> dict[str, An
         "exitCode": report.exit_code,
         "counts": report.counts(),
         "timings": {key: round(value, 3) for key, value in report.timings.items()},
-        "resources": [{**asdict(r), "inputsHash": inputs_hash(report.inputs.get(r.urn))} for r in report.resources],
+        "resources": [_resource(r, report.inputs.get(r.urn)) for r in report.resources],
         "violations": [asdict(v) for v in report.violations],
         "deployFindings": [asdict(f) for f in report.deploy_findings],
         "notApplicable": [{"policy": p, "reason": r} for p, r in report.not_applicable],
@@ -31,6 +31,14 @@ def to_json(report: Report, extra: dict[str, Any] | None = None) -> dict[str, An
     }
     document.update(extra or {})
     return document
+
+
+_RESOURCE_FIELDS = tuple(f.name for f in fields(Resource))
+
+
+def _resource(resource: Resource, inputs: dict[str, Any] | None) -> dict[str, Any]:
+    """A resource's fields (what `asdict` gives for its flat fields, without its deep copy) and its inputs' hash."""
+    return {**{name: getattr(resource, name) for name in _RESOURCE_FIELDS}, "inputsHash": inputs_hash(inputs)}
 
 
 def inputs_hash(inputs: dict[str, Any] | None) -> str:

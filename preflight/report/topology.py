@@ -547,14 +547,25 @@ def _ingress(index: _Index) -> dict[str, list[tuple[str, str]]]:
     return admits
 
 
-def _may_connect(admits: dict[str, list[tuple[str, str]]], sources: list[str], targets: list[str]) -> str:
-    """The ports on which any of `targets` admits any of `sources`, or "" when none does."""
-    found = sorted({p for t in targets for s, p in admits.get(t, []) if s in sources})
-    return ", ".join(found)
+def _admitting(admits: dict[str, list[tuple[str, str]]], targets: list[str]) -> dict[str, set[str]]:
+    """Source SG URN -> the ports on which any of `targets` admits it."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for target in targets:
+        for source, ports in admits.get(target, []):
+            found[source].add(ports)
+    return found
 
 
-def _service_connect(index: _Index, services: list[Service], admits: dict[str, list[tuple[str, str]]]) -> list[Edge]:
-    """Client -> server edges: both in the same Service Connect namespace and the server's SG admits the client's."""
+def _may_connect(admitting: dict[str, set[str]], sources: list[str]) -> str:
+    """The ports on which any of `sources` is admitted (`admitting` of the targets), or "" when none is."""
+    return ", ".join(sorted({p for s in sources for p in admitting.get(s, ())}))
+
+
+def _service_connect(index: _Index, services: list[Service], admitting: list[dict[str, set[str]]]) -> list[Edge]:
+    """Client -> server edges: both in the same Service Connect namespace and the server's SG admits the client's.
+
+    `admitting` holds each service's `_admitting` of its own groups, in the order of `services`.
+    """
     config = {s.name: index.inputs(s.urn).get("serviceConnectConfiguration") for s in services}
     namespace = {
         s.name: (index.link(s.urn, "serviceConnectConfiguration") or _text((config[s.name] or {}).get("namespace"), ""))
@@ -562,7 +573,7 @@ def _service_connect(index: _Index, services: list[Service], admits: dict[str, l
         if isinstance(config[s.name], dict) and as_bool(config[s.name].get("enabled"))
     }
     edges = []
-    for server in services:
+    for server, admitted in zip(services, admitting, strict=True):
         if server.name not in namespace:
             continue
         aliases = []
@@ -575,7 +586,9 @@ def _service_connect(index: _Index, services: list[Service], admits: dict[str, l
         for client in services:
             if client is server or namespace.get(client.name) != namespace[server.name]:
                 continue
-            if _may_connect(admits, client.security_groups, server.security_groups):
+            if admitted.keys().isdisjoint(client.security_groups):
+                continue  # admitted on no port
+            if _may_connect(admitted, client.security_groups):
                 edges.append(Edge(client.name, server.name, ", ".join(aliases)))
     return edges
 
@@ -586,10 +599,11 @@ def build_topology(report: Report) -> Topology:
     balancers = _load_balancers(index, subnets)
     services = _services(index, subnets, vpc_of_subnet)
     admits = _ingress(index)
+    admitting = [_admitting(admits, service.security_groups) for service in services]
     sg_edges = []
     for balancer in balancers:
-        for service in services:
-            ports = _may_connect(admits, balancer.security_groups, service.security_groups)
+        for service, admitted in zip(services, admitting, strict=True):
+            ports = _may_connect(admitted, balancer.security_groups)
             if ports:
                 sg_edges.append(Edge(balancer.name, service.name, ports))
     flagged: dict[str, str] = {}
@@ -605,7 +619,7 @@ def build_topology(report: Report) -> Topology:
         vpcs=vpcs,
         load_balancers=balancers,
         services=services,
-        service_connect=_service_connect(index, services, admits),
+        service_connect=_service_connect(index, services, admitting),
         sg_edges=sg_edges,
         flagged=flagged,
         unplaced=unplaced,
