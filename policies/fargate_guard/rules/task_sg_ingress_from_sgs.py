@@ -33,6 +33,29 @@ def _ports(ports: set[int]) -> str:
 
 
 @dataclass
+class Callers:
+    """The task SGs of Service Connect callers and the ports each may use: one (caller SG URNs, ports) group per
+    service behind the task SG. Every service of a namespace calls every other, so a map from each caller SG to its
+    ports, kept for each task SG, would grow as the square of the services."""
+
+    groups: list[tuple[set[str], set[int]]] = field(default_factory=list)
+
+    def add(self, sgs: set[str], ports: set[int]) -> None:
+        if sgs:
+            self.groups.append((sgs, ports))
+
+    def __contains__(self, sg_urn: str) -> bool:
+        return any(sg_urn in sgs for sgs, _ in self.groups)
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def ports(self, sg_urn: str | None = None) -> set[int]:
+        """The ports caller SG `sg_urn` may use (every caller's when None)."""
+        return set().union(*(ports for sgs, ports in self.groups if sg_urn is None or sg_urn in sgs))
+
+
+@dataclass
 class Allowed:
     """What a task SG may admit, over every service that uses it (services behind one load balancer may share it)."""
 
@@ -40,7 +63,7 @@ class Allowed:
     lbs: list[Res] = field(default_factory=list)
     peers: list[Res] = field(default_factory=list)
     lb: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # LB SG URN -> container ports
-    peer: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # caller task SG URN -> SC ports
+    peer: Callers = field(default_factory=Callers)  # caller task SGs -> Service Connect ports
     aliases: set[int] | None = None  # client alias ports of Service Connect entries whose port is unknown
     lb_ports_unknown: bool = False  # a service's load balancer container ports are unknown during preview
     missing: list[str] = field(default_factory=list)  # what could not be followed from service to load balancer
@@ -87,8 +110,7 @@ def check(graph: StackGraph, config: dict, findings: Findings) -> None:
             for lb in lbs:
                 for lb_sg in graph.lb_security_groups(lb).resources:
                     allowed.lb[lb_sg.urn] |= lb_ports or set()
-            for peer_sg in peer_sgs:
-                allowed.peer[peer_sg] |= sc_ports
+            allowed.peer.add(peer_sgs, sc_ports)
             if sc_aliases is not None:
                 allowed.aliases = (allowed.aliases or set()) | sc_aliases
     for sg_urn, allowed in allowed_by_sg.items():
@@ -122,7 +144,7 @@ def _judge_sg(graph: StackGraph, sg: Res, allowed: Allowed, findings: Findings) 
 def _allowed(graph: StackGraph, allowed: Allowed) -> str:
     sources = []
     lb_ports = set().union(*allowed.lb.values()) if allowed.lb else set()
-    sc_ports = set().union(*allowed.peer.values()) if allowed.peer else set()
+    sc_ports = allowed.peer.ports()
     if allowed.lbs:
         shown = "its container port (unknown during preview)" if allowed.lb_ports_unknown else _ports(lb_ports)
         sources.append(f"the SGs of load balancers {names(allowed.lbs)} on container port {shown}")
@@ -166,7 +188,7 @@ def _judge(ingress, allowed: Allowed) -> Denied | Undecided | None:
         return None
     if ingress.ports is None:
         return Undecided("its ports are unknown during preview")
-    if ports_within(ingress.ports, allowed.lb.get(src, set()) | allowed.peer.get(src, set())):
+    if ports_within(ingress.ports, allowed.lb.get(src, set()) | allowed.peer.ports(src)):
         return None
     if src in allowed.lb and allowed.lb_ports_unknown:
         return Undecided("the container port its load balancer targets is unknown during preview")
