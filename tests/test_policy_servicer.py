@@ -1,20 +1,27 @@
 """The pack's servicer decodes a stack once per AnalyzeStack and must answer exactly as pulumi_policy's own servicer.
 
-pulumi_policy decodes every resource once per stack policy; `StackOnceServicer` decodes once and hands the library
-an AnalyzeStack request without resources. These tests hold its decoded stack equal to what the library gives a
-policy, and its answers byte-for-byte equal to the library's, for our stacks and fixtures in both modes, with
-levels and config set, so that a pulumi_policy upgrade that changes either shows up here.
+pulumi_policy decodes every resource once per stack policy; `StackOnceServicer` decodes once, straight to the
+index's rows, and hands the library an AnalyzeStack request without resources. These tests hold its rows equal to
+the ones the index reads from what the library gives a policy, its decoding of every resource equal to the
+library's, and its answers byte-for-byte equal to the library's, for our stacks and fixtures in both modes (secrets,
+an asset and unknowns among them), with levels and config set, and for a stack the library can't decode, so that a
+pulumi_policy or protobuf upgrade that changes either shows up here.
 """
 
 from __future__ import annotations
 
 import contextlib
 
+import pulumi
 import pytest
+from google.protobuf import json_format
 from policy_helpers import PROGRAMS, REPO
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
 from pulumi_policy import policy as sdk_policy
+from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY, deserialize_properties
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+from test_policy_decode import exact
 
 from preflight.analyzer import LEVELS, stack_request
 from preflight.engine import run_program
@@ -28,6 +35,8 @@ CASES = {
     "awsx private": PROGRAMS / "awsx_private",
     "external refs": PROGRAMS / "external_refs",
     "stack refs": PROGRAMS / "stack_refs",
+    "an asset": PROGRAMS / "computed_outputs",
+    "secrets": PROGRAMS / "deploy_checks",
 }
 # A config that moves levels both ways and sets a policy's properties, as `--policy-config` would.
 POLICY_CONFIG = {
@@ -93,30 +102,58 @@ def _seen_by_a_policy(servicer, request):
     return seen
 
 
-def _shape(guard, resource):
-    opts = resource.opts
-    return (
-        resource.resource_type,
-        resource.urn,
-        resource.name,
-        guard.stack.plain(resource.props),
-        (opts.protect, list(opts.ignore_changes), opts.delete_before_replace, list(opts.aliases), opts.parent),
-        resource.provider,
-        resource.parent.urn if resource.parent else None,
-        [d.urn for d in resource.dependencies],
-        {k: [d.urn for d in v] for k, v in resource.property_dependencies.items()},
-    )
+def _row(row):
+    return (row.urn, row.type, row.name, row.parent, row.deps, exact(row.props))
 
 
-def test_the_stack_decoded_once_is_the_library_decoded_one(guard, requests):
+def test_the_stack_decoded_once_is_the_one_the_index_reads_from_the_librarys(guard, requests):
+    """The rows the servicer decodes are the rows `Snapshot` makes of the resources the library hands a policy."""
     from fargate_guard.servicer import StackOnceServicer
 
-    request = requests["dev stack, preview"]
-    library = _seen_by_a_policy(sdk_policy._PolicyAnalyzerServicer, request)
-    ours = StackOnceServicer("p", "0.1.0", list(guard.ALL_POLICIES), EnforcementLevel.ADVISORY).decode_stack(request)
-    assert len(ours) == len(library) == len(request.resources)
-    assert [_shape(guard, r) for r in ours] == [_shape(guard, r) for r in library]
-    assert any(r.parent for r in ours) and any(r.property_dependencies for r in ours)
+    # Links to resources outside the stack (the library drops them): the stack resource, every top-level
+    # resource's parent, left out, and a property dependency on a resource of another stack.
+    dangling = analyzer_pb2.AnalyzeStackRequest()
+    dangling.resources.extend(requests["dev stack, preview"].resources[1:])
+    assert dangling.resources[0].parent not in {r.urn for r in dangling.resources}
+    dangling.resources[0].propertyDependencies["vpcId"].urns.append("urn:pulumi:other::t::aws:ec2/vpc:Vpc::elsewhere")
+    for label, request in {**requests, "links outside the stack": dangling}.items():
+        library = guard.stack.snapshot.Snapshot(_seen_by_a_policy(sdk_policy._PolicyAnalyzerServicer, request)).rows
+        ours = StackOnceServicer.decode_stack(request)
+        assert len(ours) == len(library) == len(request.resources), label
+        assert [_row(r) for r in ours] == [_row(r) for r in library], label
+    rows = StackOnceServicer.decode_stack(requests["dev stack, preview"])
+    assert any(r.parent for r in rows) and any(any(r.deps.values()) for r in rows)
+
+
+def test_every_resource_decodes_as_the_library_decodes_it(guard, requests):
+    """`decode.properties` against `deserialize_properties(MessageToDict(...))` on every resource of every case."""
+    from fargate_guard.decode import properties
+
+    seen = {"resources": 0, "floats": 0, "unknowns": 0, "secrets": 0, "assets": 0}
+
+    def tally(value):
+        if isinstance(value, dict):
+            seen["secrets"] += value.get(SPECIAL_SIG_KEY) == SPECIAL_SECRET_SIG
+            for v in value.values():
+                tally(v)
+        elif isinstance(value, list):
+            for v in value:
+                tally(v)
+        else:
+            seen["floats"] += type(value) is float
+            seen["unknowns"] += value == UNKNOWN_STRING_VALUE
+
+    for label, request in requests.items():
+        for r in request.resources:
+            raw = json_format.MessageToDict(r.properties)
+            ours = properties(r.properties)
+            assert exact(ours) == exact(deserialize_properties(raw)), (label, r.urn)
+            seen["resources"] += 1
+            seen["assets"] += any(isinstance(v, pulumi.Asset) for v in ours.values())
+            tally(raw)
+    # The cases hold every kind of value the engine sends a pack (resource references aside: pulumi_policy rejects
+    # them, and test_policy_decode.py holds that we reject them with the library's own error).
+    assert all(seen.values()), seen
 
 
 def test_policies_under_the_servicer_read_one_index_per_call(guard, policy_pack, requests, monkeypatch):
@@ -170,3 +207,23 @@ def test_a_stack_policy_written_straight_with_pulumi_policy_still_sees_the_stack
     servicer.AnalyzeStack(request, None)
     assert seen == [len(request.resources)]
     assert StackOnceServicer("p", "0.1.0", list(guard.ALL_POLICIES), EnforcementLevel.ADVISORY).decodes_once
+
+
+def test_a_stack_the_library_cant_decode_gets_the_librarys_answer(guard, policy_pack, requests):
+    """A property the library rejects (a NaN here) fails the call with the library's own error, and when every stack
+    policy is disabled, so that the library decodes nothing, both answer the same."""
+    from fargate_guard.servicer import StackOnceServicer
+
+    request = analyzer_pb2.AnalyzeStackRequest()
+    request.CopyFrom(requests["dev stack, preview"])
+    request.resources[0].properties["bad"] = float("nan")
+    for policy_config in ({}, {policy.name: "disabled" for policy in guard.ALL_POLICIES}):
+        answers = []
+        for servicer_class in (sdk_policy._PolicyAnalyzerServicer, StackOnceServicer):
+            servicer = _configured(servicer_class, guard, policy_config, True, policy_pack.policies)
+            try:
+                answers.append(servicer.AnalyzeStack(request, None).SerializeToString(deterministic=True))
+            except Exception as exc:  # the call's failure, as gRPC would send it
+                answers.append((type(exc), str(exc)))
+        assert answers[0] == answers[1], policy_config
+    assert isinstance(answers[0], bytes)  # all disabled: an answer, not the error

@@ -3,27 +3,27 @@
 pulumi_policy 1.21 (`policy.py`, `_PolicyAnalyzerServicer.AnalyzeStack`) turns every resource of the request into a
 `PolicyResource` once for each stack policy: `MessageToDict`, `deserialize_properties`, an unknown-checking proxy,
 then parents and dependencies linked by URN. Every policy of this pack is a stack policy, so a 2,041-resource stack
-was decoded 15 times, about 2 s of the pack's 2.2 s in AnalyzeStack. The policies only read the resources, so one
-decoded stack serves them all.
+was decoded 15 times, about 2 s of the pack's 2.2 s in AnalyzeStack. The policies only read the stack index, whose
+rows are plain data (URNs and unwrapped properties), so one decoding straight to those rows serves them all.
 
-`StackOnceServicer.AnalyzeStack` decodes the request's resources once, the way the library does, and runs the
-library's own AnalyzeStack on the request without its resources while `stack.serving` hands the decoded stack to
-the policies. Levels, config, violations, not-applicable verdicts and the "can't run during preview" diagnostics
-all stay the library's. `serve` starts the pack with this servicer, as `PolicyPack` does; the tests hold its
-answers equal to the library servicer's.
+`StackOnceServicer.AnalyzeStack` decodes the request's resources once into the index's rows (`decode.properties`,
+equal to the library's decoding) and runs the library's own AnalyzeStack on the request without its resources while
+`stack.serving` hands the rows to the policies. Levels, config, violations, not-applicable verdicts and the "can't
+run during preview" diagnostics all stay the library's. A stack the fast path can't decode (a property the library
+rejects) goes to the library's AnalyzeStack whole, so its answer, or its error, is the library's. `serve` starts the
+pack with this servicer, as `PolicyPack` does; the tests hold its answers equal to the library servicer's.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from google.protobuf import json_format
-from pulumi_policy import PolicyPack, PolicyResource, StackValidationPolicy
+from pulumi_policy import PolicyPack, StackValidationPolicy
 from pulumi_policy import policy as sdk_policy
-from pulumi_policy.deserialize import deserialize_properties
-from pulumi_policy.proxy import unknown_checking_proxy
 
+from .decode import properties
 from .stack import serving
+from .stack.snapshot import Row
 
 _LibraryServicer = sdk_policy._PolicyAnalyzerServicer
 
@@ -46,40 +46,43 @@ class StackOnceServicer(_LibraryServicer):
     def AnalyzeStack(self, request: Any, context: Any) -> Any:
         if not self.decodes_once:
             return super().AnalyzeStack(request, context)
-        resources = self.decode_stack(request)
-        without_resources = type(request)()
-        without_resources.CopyFrom(request)
-        without_resources.ClearField("resources")
-        with serving(resources):
-            return super().AnalyzeStack(without_resources, context)
+        try:
+            rows = self.decode_stack(request)
+        except Exception:
+            # A value the library itself rejects (a NaN, a resource reference...): its own path answers, or fails, as
+            # it would (and not at all when every stack policy is disabled, as then it decodes nothing).
+            return super().AnalyzeStack(request, context)
+        with serving(rows):
+            return super().AnalyzeStack(_without_resources(request), context)
 
-    def decode_stack(self, request: Any) -> list[PolicyResource]:
-        """The request's resources as the library builds them for a stack policy, parents and dependencies linked."""
-        resources: list[PolicyResource] = []
-        links: list[tuple[PolicyResource, Any]] = []
+    @staticmethod
+    def decode_stack(request: Any) -> list[Row]:
+        """The request's resources as the index's rows: what `Snapshot` reads from the resources the library builds
+        for a stack policy (a parent or a dependency outside the stack is dropped, as the library drops it)."""
+        urns = {r.urn for r in request.resources}
+        rows = []
         for r in request.resources:
-            props = unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(r.properties)))
-            resource = PolicyResource(
-                r.type,
-                props,
-                r.urn,
-                r.name,
-                self._get_resource_options(r),
-                self._get_provider_resource(r),
-                None,
-                [],
-                {},
+            deps = r.propertyDependencies  # read by key: a protobuf map's items() is a slow pure-Python view
+            rows.append(
+                Row(
+                    r.urn,
+                    r.type,
+                    r.name,
+                    r.parent if r.parent in urns else None,
+                    {key: [urn for urn in deps[key].urns if urn in urns] for key in deps},
+                    properties(r.properties),
+                )
             )
-            resources.append(resource)
-            links.append((resource, r))
-        by_urn = {resource.urn: resource for resource in resources}
-        for resource, r in links:
-            if r.parent in by_urn:
-                resource.parent = by_urn[r.parent]
-            resource.dependencies.extend(by_urn[urn] for urn in r.dependencies if urn in by_urn)
-            for key, deps in r.propertyDependencies.items():
-                resource.property_dependencies[key] = [by_urn[urn] for urn in deps.urns if urn in by_urn]
-        return resources
+        return rows
+
+
+def _without_resources(request: Any) -> Any:
+    """The request with no resources (copied only when it carries anything else, which this protocol doesn't yet)."""
+    rest = type(request)()
+    if any(field.name != "resources" for field, _ in request.ListFields()):
+        rest.CopyFrom(request)
+        rest.ClearField("resources")
+    return rest
 
 
 def serve(**pack: Any) -> None:

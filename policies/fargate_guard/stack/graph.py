@@ -11,7 +11,7 @@ from typing import Any
 from .ecs import Ecs
 from .endpoints import Endpoints
 from .security_groups import SecurityGroups
-from .snapshot import Snapshot
+from .snapshot import Row, Snapshot
 
 
 class StackGraph(Ecs, Endpoints, SecurityGroups):
@@ -34,10 +34,10 @@ _served = threading.local()
 
 
 @contextlib.contextmanager
-def serving(resources: list[Any]) -> Iterator[None]:
+def serving(rows: list[Row]) -> Iterator[None]:
     """While the pack's servicer runs the stack policies of one AnalyzeStack call (on this thread): the stack they
-    all judge, decoded once by the servicer, and its indexes by stack tags."""
-    _served.stack = (resources, {})
+    all judge, decoded once by the servicer into rows, and its indexes by stack tags."""
+    _served.stack = (rows, {})
     try:
         yield
     finally:
@@ -55,10 +55,10 @@ def shared_graph(resources: Iterable[Any], stack_tags: Mapping[str, str] | None 
     tags = dict(stack_tags or {})
     served = getattr(_served, "stack", None)
     if served is not None:
-        served_resources, graphs = served
+        rows, graphs = served
         key = tuple(sorted(tags.items()))
         if key not in graphs:
-            graphs[key] = StackGraph(served_resources, tags)
+            graphs[key] = StackGraph(snap=Snapshot.of_rows(rows, tags))
         return graphs[key]
     snap = Snapshot(resources, tags)
     with _lock:

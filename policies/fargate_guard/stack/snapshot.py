@@ -4,6 +4,9 @@ pulumi_policy builds the resource list anew for every stack policy of an Analyze
 same content), so the list's identity can't tell whether two calls judge the same stack. The key is the whole stack
 as JSON (URNs, types, names, parents, property dependencies and every property): encoding is done in C and is cheap
 next to building the index, and the same URNs coming back with other properties give another key.
+
+The pack's servicer decodes the engine's request straight to rows (`Snapshot.of_rows`): it builds one index per call
+and needs no key.
 """
 
 from __future__ import annotations
@@ -49,8 +52,20 @@ class Snapshot:
         except (TypeError, ValueError):
             self.key = None  # a property is no JSON value (an asset...): such a stack is never shared
 
+    @classmethod
+    def of_rows(cls, rows: list[Row], stack_tags: Mapping[str, str] | None = None) -> Snapshot:
+        """A stack decoded to rows already (by the pack's servicer, for one AnalyzeStack call): no key."""
+        snap = cls((), stack_tags)
+        snap.key = None
+        snap._rows = rows
+        return snap
+
+    _rows: list[Row] | None = None
+
     @property
     def rows(self) -> list[Row]:
+        if self._rows is not None:
+            return self._rows
         if self.key is None:
             return [Row(u, t, n, p, d, plain(props)) for u, t, n, p, d, props in self._raw]
         _, decoded = json.loads(self.key)  # plain copies of every property, made in C
