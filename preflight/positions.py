@@ -9,20 +9,19 @@ the component that declared them.
 
 from __future__ import annotations
 
+import os
+import site
 import sys
-import sysconfig
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pulumi
 from pulumi.runtime.proto import source_pb2
 
+# The standard library (where `os` lives; its compiled modules are under it), the installed packages (what sysconfig
+# calls purelib and platlib: `site` has them without importing sysconfig), the SDK and preflight.
 _PRECOMPUTED = sorted(
-    {
-        str(Path(p).resolve())
-        for key in ("stdlib", "platstdlib", "purelib", "platlib")
-        if (p := sysconfig.get_paths().get(key))
-    }
+    {str(Path(p).resolve()) for p in (os.path.dirname(os.__file__), *site.getsitepackages())}
     | {str(Path(pulumi.__file__).resolve().parent), str(Path(__file__).resolve().parent)}
 )
 _LIBRARY_MARKERS = ("site-packages", "dist-packages")
