@@ -109,15 +109,12 @@ class AnalyzeAsRegistered:
         self._queue.put(registration)
 
     def _work(self) -> None:
-        relay = self._relay.stdin
-        assert relay is not None
         try:
             self._pack.connect()
             self.levels = self._configure()
             self.ready_at = time.perf_counter()
             setup = {"address": self._pack.address, "options": _GRPC_OPTIONS}
-            relay.write(analyze_relay.frame(json.dumps(setup).encode()))
-            relay.flush()
+            self._write(analyze_relay.frame(json.dumps(setup).encode()))
             while not self._cancelled:
                 # Whatever the program registered meanwhile goes in one write.
                 batch = [self._queue.get()]
@@ -132,13 +129,22 @@ class AnalyzeAsRegistered:
                     if request is not None:
                         self._sent.append(registration.urn)
                         frames.append(analyze_relay.frame(request.SerializeToString()))
-                relay.write(b"".join(frames))
-                relay.flush()
+                self._write(b"".join(frames))
                 if batch[-1] is self._END:
                     break
         except BaseException as exc:  # handed to the caller in `finish`; after `stop`, the pack is gone on purpose
             if not self._cancelled:
                 self._error = exc
+
+    def _write(self, data: bytes) -> None:
+        relay = self._relay.stdin
+        assert relay is not None
+        try:
+            relay.write(data)
+            relay.flush()
+        except (OSError, ValueError):  # its end of the pipe is closed: it has died
+            self._relay.wait()
+            raise self._relay_failure() from None
 
     def finish(self) -> Verdict:
         """Wait for the answer to every registration added; an error of the pack is raised here."""
@@ -146,11 +152,12 @@ class AnalyzeAsRegistered:
         self._thread.join()
         if self._error is not None:
             self._stop_relay()
-            if isinstance(self._error, (BrokenPipeError, ValueError)):
-                raise self._relay_failure() from None
             raise self._error
         output, _ = self._relay.communicate()
-        answers = list(analyze_relay.read_answers(io.BytesIO(output)))
+        try:
+            answers = list(analyze_relay.read_answers(io.BytesIO(output)))
+        except EOFError:  # cut short: it died while writing
+            answers = []
         if self._relay.returncode != 0 or len(answers) != len(self._sent):
             raise self._relay_failure()
         responses = []

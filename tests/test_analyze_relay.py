@@ -91,6 +91,8 @@ def test_a_relay_that_dies_is_one_error_naming_it():
         while not analysis.ready_at:
             time.sleep(0.02)
         analysis._relay.kill()
+        analysis._relay.wait()
+        analysis.add(_registration("after", public_ip=True))  # written to a pipe nobody reads any more
         with pytest.raises(PreflightError, match=r"^the Analyze relay to policy pack preflight-probe stopped: "):
             analysis.finish()
 
