@@ -59,8 +59,8 @@ def _pure(text: str):
     return yaml.load(text, Loader=yaml.SafeLoader)
 
 
-def test_libyaml_reads_the_files_when_pyyaml_has_it():
-    assert yaml.__with_libyaml__  # PyYAML's wheels carry it: without it every stack file is read the slow way
+def test_the_files_are_read_with_libyaml_which_the_pinned_pyyaml_wheel_carries():
+    assert yaml.__with_libyaml__  # PyYAML 6.0.4's wheels carry it; without it every file is read the slow way
     assert project._FAST_LOADER is yaml.CSafeLoader
 
 
