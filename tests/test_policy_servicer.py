@@ -227,3 +227,33 @@ def test_a_stack_the_library_cant_decode_gets_the_librarys_answer(guard, policy_
                 answers.append((type(exc), str(exc)))
         assert answers[0] == answers[1], policy_config
     assert isinstance(answers[0], bytes)  # all disabled: an answer, not the error
+
+
+def test_the_collector_is_paused_for_a_call_only(guard, requests):
+    """The servicer turns Python's cyclic collector off while it judges a stack, and back on after, also when the
+    call fails; one that was off stays off."""
+    import gc
+
+    from fargate_guard.servicer import StackOnceServicer
+
+    during = []
+
+    def check(graph, config, findings):
+        during.append(gc.isenabled())
+
+    probe = guard.stack_policy.stack_policy("probe", "sees the collector", EnforcementLevel.ADVISORY, check, "-")
+    servicer = StackOnceServicer("p", "0.1.0", [probe], EnforcementLevel.ADVISORY)
+    assert gc.isenabled()
+    servicer.AnalyzeStack(requests["dev stack, preview"], None)
+    assert during == [False] and gc.isenabled()
+    broken = analyzer_pb2.AnalyzeStackRequest()
+    broken.resources.add(urn="urn:pulumi:dev::t::x:y:Z::a").properties["bad"] = float("nan")
+    with pytest.raises(ValueError):
+        servicer.AnalyzeStack(broken, None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        servicer.AnalyzeStack(requests["dev stack, preview"], None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

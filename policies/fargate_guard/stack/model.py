@@ -109,9 +109,11 @@ class Index:
                 value = res.props.get(key)
                 if isinstance(value, str) and value and not is_unknown(value):
                     self.by_id[value] = res
+        by_urn = self.by_urn
         for row, res in zip(rows, self.all, strict=True):
-            res.parent = self.by_urn.get(row.parent or "")
-            res.deps = {k: [self.by_urn[u] for u in urns if u in self.by_urn] for k, urns in row.deps.items()}
+            res.parent = by_urn.get(row.parent or "")
+            # Most inputs depend on nothing: their empty list is kept without a comprehension.
+            res.deps = {k: [by_urn[u] for u in urns if u in by_urn] if urns else [] for k, urns in row.deps.items()}
         # A VPC's implicit resources (its main route table, its default SG): node type -> (the node of a VPC, the
         # nodes by the VPC's known ids of them). See `implicit_per_vpc`.
         self._implicit: dict[str, tuple[Callable[[Res], Res], dict[str, Res]]] = {}
@@ -122,6 +124,10 @@ class Index:
                 for target in targets:
                     self.link(target, key, res)
             for key, value in res.props.items():
+                if type(value) is str:  # most inputs are one string: no walk
+                    if value in self.by_id:
+                        self.link(self.by_id[value], key, res)
+                    continue
                 for v in strings_in(value):
                     if v in self.by_id:
                         self.link(self.by_id[v], key, res)
