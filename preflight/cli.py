@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .engine import close_worker_loops
 from .errors import PreflightError
+from .heap import survivors_frozen
 from .policy_config import load_policy_config
 from .report import FORMATS, Options, load_base, load_traffic, render, sections, summary
 from .report.cost import load_prices
@@ -168,6 +169,7 @@ def _close_program_loop() -> None:
         loop.close()
 
 
+@survivors_frozen()  # until the report is written (heap.py)
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
 

@@ -15,6 +15,7 @@ from . import deploy_checks
 from .analyzer import AnalyzeAsRegistered, PolicyPackProcess
 from .engine import run_program
 from .errors import PreflightError
+from .heap import survivors_frozen
 from .policy_config import resolve_policy_config
 from .project import load_project
 from .report import Report, Resource, Violation
@@ -46,6 +47,7 @@ def _repository_path(path: Path) -> str:
         return path.name
 
 
+@survivors_frozen()  # the program's heap: see heap.py
 def run(
     program: str | Path = DEFAULT_PROGRAM,
     stack: str = "dev",
