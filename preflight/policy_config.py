@@ -31,6 +31,8 @@ class PolicyInfo:
     required: tuple[str, ...]
     initial_level: str | None = None  # from the pack's own `initial_config`
     initial_properties: dict[str, Any] = field(default_factory=dict)
+    # False only when the pack says it is a stack policy (POLICY_TYPE_STACK): `Analyze` never runs it.
+    judges_resources: bool = True
 
 
 _EMPTY_FILE = object()

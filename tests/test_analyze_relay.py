@@ -18,6 +18,7 @@ from preflight.analyzer import AnalyzeAsRegistered
 from preflight.registration import Registration
 
 PROBE_PACK = Path(__file__).parent / "fixtures" / "packs" / "probe"
+REPO_PACK = Path(__file__).parent.parent / "policies"
 SERVICE = "aws:ecs/service:Service"
 
 
@@ -88,7 +89,7 @@ def test_a_relay_that_dies_is_one_error_naming_it():
     with PolicyPackProcess(PROBE_PACK) as pack:
         analysis = _analysis(pack)
         analysis.add(_registration("svc", public_ip=True))
-        while not analysis.ready_at:
+        while analysis._relay is None:
             time.sleep(0.02)
         analysis._relay.kill()
         analysis._relay.wait()
@@ -105,4 +106,26 @@ def test_a_failed_program_leaves_no_relay_running():
         analysis.stop()
         pack.close()
         analysis.cancel()
-        assert analysis._relay.poll() is not None
+        assert analysis._relay is None or analysis._relay.poll() is not None
+
+
+def test_a_pack_of_stack_policies_only_is_sent_no_analyze_and_its_verdict_is_what_analyze_would_answer():
+    """This repo's pack has no resource policy (GetAnalyzerInfo says POLICY_TYPE_STACK for each): the engine's
+    Analyze calls would all be answered empty, so preflight starts no relay and sends none."""
+    registrations = [_registration(f"svc{i}", public_ip=True) for i in range(20)]
+    with PolicyPackProcess(REPO_PACK) as pack:
+        assert pack.policies and not any(info.judges_resources for info in pack.policies.values())
+        analysis = _analysis(pack)
+        for registration in registrations:
+            analysis.add(registration)
+        verdict = analysis.finish()
+        assert analysis._relay is None
+        assert verdict == pack.analyze(registrations)  # what the engine's calls get: nothing
+
+
+def test_a_pack_whose_resource_policies_are_all_disabled_is_sent_no_analyze():
+    with PolicyPackProcess(PROBE_PACK) as pack:
+        assert pack.policies["probe-no-public-ip"].judges_resources
+        assert not pack.policies["probe-has-subnet"].judges_resources
+        assert pack.judges_resources({"probe-no-public-ip": "mandatory"})
+        assert not pack.judges_resources({"probe-no-public-ip": "disabled", "probe-has-subnet": "advisory"})
