@@ -285,12 +285,13 @@ class PolicyPackProcess:
         self.policies = {policy.name: _policy_info(policy, info.initialConfig) for policy in info.policies}
         self.startup_seconds = time.perf_counter() - self.process.began
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Stop the pack; without `wait`, its exit finishes in the background (see `PackProcess.stop`)."""
         self._closed = True
         if self._channel is not None:
             self._channel.close()
         self._channel = self._stub = None
-        self.process.stop()
+        self.process.stop(wait)
 
     @property
     def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:

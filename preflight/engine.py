@@ -130,7 +130,9 @@ class RecordingMonitor(mocks.MockMonitor):
         self.remote = RemoteExpander(libraries or {}, fake, fake.region, diagnostics)
         fake.answer_library_invokes(self.remote.invoke)
 
-    def _record(self, request, urn: str, *, inputs, outputs, custom: bool, read: bool = False) -> None:
+    def _record(
+        self, request, urn: str, *, inputs, outputs, custom: bool, read: bool = False, input_values=None
+    ) -> None:
         property_dependencies = getattr(request, "propertyDependencies", {})  # a read request has none
         registration = Registration(
             urn=urn,
@@ -146,6 +148,8 @@ class RecordingMonitor(mocks.MockMonitor):
             # A remote component's modelled children were declared by the program line of the component.
             position=self.remote.positions.get(urn) or position_of(request),
         )
+        # Decoded now, on the program's time, not after it; or the decoding already made of the same inputs.
+        registration.input_values = json_format.MessageToDict(inputs) if input_values is None else input_values
         self.registrations.append(registration)
         if self.on_record is not None:
             self.on_record(registration)
@@ -169,20 +173,28 @@ class RecordingMonitor(mocks.MockMonitor):
                 "children, so no policy sees them" + (f" ({outside_model})" if outside_model else "")
             )
         outputs = response.object
+        input_values = None
         if self.preview and request.custom:
             # The mock's state dropped the unknown inputs; the engine's planned outputs are the inputs (unknowns
             # kept) plus an unknown for every output AWS computes, such as the id and ARN.
             outputs = struct_pb2.Struct()
             outputs.CopyFrom(request.object)
-            planned = self.mocks.preview_outputs(request.type, request.name, json_format.MessageToDict(request.object))
-            outputs.update(planned)
+            input_values = json_format.MessageToDict(request.object)
+            outputs.update(self.mocks.preview_outputs(request.type, request.name, input_values))
         elif request.type == STACK_TYPE or self.preview:
             outputs = request.object
         elif _UNKNOWN_BYTES in request.object.SerializeToString():
             # An update with an input still unknown (from a stack reference preflight can't read): the mocks saw it
             # as None and dropped it; the output echoes the input, so it stays unknown.
             outputs = _with_unknown_inputs(response.object, request.object)
-        self._record(request, response.urn, inputs=request.object, outputs=outputs, custom=request.custom)
+        self._record(
+            request,
+            response.urn,
+            inputs=request.object,
+            outputs=outputs,
+            custom=request.custom,
+            input_values=input_values,
+        )
         return response
 
     def Invoke(self, request):

@@ -5,6 +5,7 @@ Only the process's life: spawn, wait for the port it prints, keep its stderr for
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import subprocess
@@ -100,16 +101,40 @@ class PackProcess:
         self._stderr.seek(0)
         return self._stderr.read()[-8000:].decode(errors="replace")
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Stop the pack: SIGTERM, then SIGKILL if it is still there after 5 s. Without `wait`, that happens in
+        the background (the run's report doesn't wait for the pack's exit), and a pack still exiting when this
+        process exits is killed then."""
         process, self._process = self._process, None
         if process is None:
             return
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
         if process.stdout is not None:
             process.stdout.close()
+        if process.poll() is not None:
+            return
+        process.terminate()
+        if wait:
+            _reap(process)
+            return
+        _EXITING.add(process)
+        threading.Thread(target=_reap, args=(process,), name="preflight-pack-exit", daemon=True).start()
+
+
+# Packs told to stop whose exit nobody waits for; killed, if still there, when this process exits.
+_EXITING: set[subprocess.Popen] = set()
+
+
+def _reap(process: subprocess.Popen) -> None:
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    _EXITING.discard(process)
+
+
+@atexit.register
+def _kill_exiting() -> None:
+    for process in list(_EXITING):
+        if process.poll() is None:
+            process.kill()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Any
 
-from google.protobuf import struct_pb2
+from google.protobuf import json_format, struct_pb2
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -22,3 +24,10 @@ class Registration:
     property_dependencies: dict[str, list[str]]
     read: bool = False  # read with `Resource.get`: in the stack, but not analyzed as a change
     position: tuple[str, int] | None = None  # (absolute file, line) of the program line that declared it
+
+    @functools.cached_property
+    def input_values(self) -> dict[str, Any]:
+        """The inputs as plain values (`json_format.MessageToDict`), decoded once for the deploy checks and the
+        report. The recording monitor decodes them while the program runs (where the second core is free), or
+        hands over the decoding it already made."""
+        return json_format.MessageToDict(self.inputs)

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from google.protobuf import json_format
-
 from . import deploy_checks
 from .analyzer import AnalyzeAsRegistered, PolicyPackProcess
 from .engine import run_program
@@ -124,14 +122,14 @@ def run(
         progress(f"analyzed {len(registrations)} resources with {pack.name} ({len(analysis.levels)} policies)")
         whole_stack_verdict = pack.start_analyze_stack(registrations)
         # The pack judges the whole stack in its own process while this one checks what AWS would reject.
-        decoded = [json_format.MessageToDict(r.inputs) for r in registrations]  # once, for the checks and the report
+        decoded = [r.input_values for r in registrations]  # decoded while the program ran
         deploy_findings = deploy_checks.check(registrations, decoded)
         inputs = {r.urn: d for r, d in zip(registrations, decoded, strict=True)}
         whole_stack = whole_stack_verdict()
         timings["analyze_stack"] = time.perf_counter() - finished
     finally:
         if owned:
-            pack.close()
+            pack.close(wait=False)  # the report needs nothing more from it: it exits while the report is built
 
     findings = per_resource.findings + whole_stack.findings
     source = _repository_path(project.stack_file)

@@ -648,3 +648,14 @@ def test_a_pack_closed_under_the_analyze_sender_leaves_no_traceback_and_starts_n
     assert not pack.process.spawned
     with pytest.raises(PreflightError, match="was closed"):
         pack.stub  # noqa: B018 - the property is what is tested
+
+
+@pytest.mark.parametrize("preview", [True, False], ids=["preview", "update"])
+@pytest.mark.parametrize("program", ["resource_refs", "stack_refs", "awsx_private", "plain_network"])
+def test_each_registration_carries_its_inputs_decoded_as_the_report_and_deploy_checks_read_them(program, preview):
+    project = load_project(FIXTURES / "programs" / program, "dev")
+    registrations = run_program(project, "dev", preview=preview).registrations
+    assert registrations
+    for reg in registrations:
+        assert "input_values" in vars(reg)  # decoded while the program ran, not on first use afterwards
+        assert reg.input_values == json_format.MessageToDict(reg.inputs), reg.urn  # and nothing changed it since
