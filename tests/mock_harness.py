@@ -9,7 +9,7 @@ import contextlib
 import json
 import runpy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -52,7 +52,7 @@ class Recorded:
     def of(cls, recorded: Registration) -> "Recorded":
         """The same fields as preflight's registration, with the Structs read into dicts."""
         converted = {key: json_format.MessageToDict(getattr(recorded, key)) for key in ("inputs", "outputs")}
-        return cls(**{**vars(recorded), **converted})
+        return cls(**{**{f.name: getattr(recorded, f.name) for f in fields(recorded)}, **converted})
 
 
 @dataclass
