@@ -122,9 +122,8 @@ def run(
         progress(f"analyzed {len(registrations)} resources with {pack.name} ({len(analysis.levels)} policies)")
         whole_stack_verdict = pack.start_analyze_stack(registrations)
         # The pack judges the whole stack in its own process while this one checks what AWS would reject.
-        decoded = [r.input_values for r in registrations]  # decoded while the program ran
-        deploy_findings = deploy_checks.check(registrations, decoded)
-        inputs = {r.urn: d for r, d in zip(registrations, decoded, strict=True)}
+        deploy_findings = deploy_checks.check(registrations)
+        inputs = {r.urn: r.input_values for r in registrations}  # decoded while the program ran
         whole_stack = whole_stack_verdict()
         timings["analyze_stack"] = time.perf_counter() - finished
     finally:

@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 
 import pytest
-from google.protobuf import json_format
 
 from preflight.deploy_checks import CHECKS, check, sources
 from preflight.deploy_checks import generate as generator
@@ -255,23 +254,20 @@ def test_findings_are_the_same_whatever_the_registration_order(findings):
     assert check(list(reversed(registrations))) == check(registrations) == findings(False, "preview")
 
 
-def test_inputs_the_caller_decoded_are_judged_as_given_and_must_match_the_registrations(findings):
-    """The runner decodes each registration's inputs once and hands them to the checks (and to the report)."""
+def test_the_checks_judge_the_inputs_decoded_for_the_report_and_change_nothing(findings):
+    """Each registration's inputs are decoded once (`input_values`), for the checks and for the report."""
     project = load_project(PROGRAM, "dev", overlay={"fixture:good": True})
     registrations = run_program(project, "dev", preview=True).registrations
-    decoded = [json_format.MessageToDict(r.inputs) for r in registrations]
-    kept = json.dumps(decoded)
-    assert check(registrations, decoded) == check(registrations) == findings(True, "preview") == []
-    assert json.dumps(decoded) == kept  # the checks change nothing the report shows
-    # The given inputs are what is judged: a bad name in them is found without touching the registrations.
-    role = next(i for i, r in enumerate(registrations) if r.name == "spaced-role")
-    decoded[role] = {**decoded[role], "name": "has spaces"}
-    [finding] = check(registrations, decoded)
+    kept = json.dumps([r.input_values for r in registrations])
+    assert check(registrations) == findings(True, "preview") == []
+    assert json.dumps([r.input_values for r in registrations]) == kept  # the checks change nothing the report shows
+    # The decoded inputs are what is judged: a bad name in them is found.
+    role = next(r for r in registrations if r.name == "spaced-role")
+    role.input_values = {**role.input_values, "name": "has spaces"}
+    [finding] = check(registrations)
     assert (finding.name, finding.input, finding.check, finding.value) == (
         "spaced-role",
         "name",
         "pattern",
         "'has spaces'",
     )
-    with pytest.raises(ValueError):
-        check(registrations, decoded[:-1])

@@ -17,7 +17,6 @@ from importlib import resources
 from typing import Any
 
 import regex
-from google.protobuf import json_format
 from pulumi.runtime.rpc import UNKNOWN
 
 from ..registration import Registration
@@ -503,18 +502,13 @@ def _host_port_findings(reg: Registration, inputs: dict[str, Any]) -> Iterator[D
         yield _finding(reg, key, "combination", shown_host, constraint, entry["source"], what)
 
 
-def check(registrations: Iterable[Registration], inputs: Iterable[dict[str, Any]] | None = None) -> list[DeployFinding]:
+def check(registrations: Iterable[Registration]) -> list[DeployFinding]:
     """Every deploy-check finding for the resources a program registered (read resources are not created).
 
-    `inputs` are the registrations' inputs as `json_format.MessageToDict` decodes them, in the same order, when the
-    caller has decoded them already (the report keeps them); otherwise each is decoded here. Neither is changed.
+    Each resource's inputs are read as decoded once for the checks and the report (`Registration.input_values`);
+    nothing is changed.
     """
-    given = itertools.repeat(None) if inputs is None else inputs
-    created = [
-        (reg, json_format.MessageToDict(reg.inputs) if decoded is None else decoded)
-        for reg, decoded in zip(registrations, given, strict=inputs is not None)
-        if reg.custom and not reg.read
-    ]
+    created = [(reg, reg.input_values) for reg in registrations if reg.custom and not reg.read]
     findings: list[DeployFinding] = []
     for reg, inputs in created:
         findings += _field_findings(reg, inputs)
