@@ -28,6 +28,7 @@ def _freeze_after_full_collection(phase: str, info: dict[str, int]) -> None:
 
 
 _depth = 0  # nested uses (the command around the run) act as one, the outermost
+_paused = False  # automatic collection paused by `program_done`, resumed by the outermost exit
 
 
 @contextlib.contextmanager
@@ -48,3 +49,24 @@ def survivors_frozen() -> Iterator[None]:
         if _depth == 0:
             gc.callbacks.remove(_freeze_after_full_collection)
             gc.unfreeze()
+            _resume()
+
+
+def program_done() -> None:
+    """The program has run: pause automatic collection until the outermost `survivors_frozen` exits.
+
+    What is left (the deploy checks, the report) adds a bounded amount of mostly acyclic objects, freed by their
+    reference counts, to a heap about to be dropped; collections there found nothing and cost 20-100 ms at 2,041
+    resources, next to the pack's AnalyzeStack. Outside `survivors_frozen` this does nothing.
+    """
+    global _paused
+    if _depth and gc.isenabled():
+        gc.disable()
+        _paused = True
+
+
+def _resume() -> None:
+    global _paused
+    if _paused:
+        gc.enable()
+        _paused = False

@@ -13,7 +13,7 @@ from . import deploy_checks
 from .analyzer import AnalyzeAsRegistered, PolicyPackProcess
 from .engine import run_program
 from .errors import PreflightError
-from .heap import survivors_frozen
+from .heap import program_done, survivors_frozen
 from .policy_config import resolve_policy_config
 from .project import load_project
 from .report import Report, Resource, Violation
@@ -113,6 +113,7 @@ def run(
             analysis.cancel()
             raise
         ended = time.perf_counter()
+        program_done()
         timings["program"] = ended - began
         per_resource = analysis.finish()
         registrations = program_run.registrations

@@ -55,6 +55,7 @@ def test_a_library_run_leaves_nothing_frozen():
     report = run(REPO / "tests" / "fixtures" / "programs" / "plain_vpc", "dev", policy_pack=REPO / "policies")
     assert report.resources
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()  # paused after the program, resumed on return
     assert not _freeze_hook_installed()
 
 
@@ -71,3 +72,28 @@ def test_the_benchmark_floors_run_the_dev_stack_under_both_collectors():
         assert result.returncode == 0, result.stderr
         numbers = json.loads(result.stdout.strip().splitlines()[-1])
         assert numbers["timings"]["program"] > 0
+
+
+def test_after_the_program_collection_is_paused_until_the_outermost_exit_and_resumed_then():
+    from preflight.heap import program_done
+
+    program_done()  # outside any run: nothing to pause
+    assert gc.isenabled()
+    with survivors_frozen():
+        with survivors_frozen():
+            program_done()
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # still inside the command
+    assert gc.isenabled()
+
+
+def test_a_collector_the_caller_disabled_stays_disabled():
+    from preflight.heap import program_done
+
+    gc.disable()
+    try:
+        with survivors_frozen():
+            program_done()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
