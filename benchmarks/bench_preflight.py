@@ -42,11 +42,30 @@ sys.path.insert(0, {repo!r})
 import preflight.cli
 imported = time.perf_counter() - began
 
+def pack_peak_rss_mb():
+    # The pack exits in the background (preflight doesn't wait for it): its peak memory is read from its exit
+    # status if it has exited, else from /proc while it runs, without waiting; reaped children count too.
+    import os
+    from preflight import pack_process
+    peaks = [resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]
+    for process in list(pack_process._EXITING):
+        pid, _, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            process.returncode = 0  # reaped here: the exit hook that kills a pack still exiting leaves it alone
+            peaks.append(usage.ru_maxrss)
+            continue
+        try:
+            status = open(f"/proc/{{process.pid}}/status").read()
+        except OSError:
+            continue
+        peaks += [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")]
+    return max(peaks) / 1024
+
 def numbers():
     print(json.dumps({{
         "import": imported,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "pack_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "pack_peak_rss_mb": pack_peak_rss_mb(),
     }}), flush=True)
 
 atexit.register(numbers)
