@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from . import deploy_checks
-from .analyzer import AnalyzeAsRegistered, PolicyPackProcess
+from .analyze_as_registered import AnalyzeAsRegistered
+from .analyzer import PolicyPackProcess
 from .engine import run_program
 from .errors import PreflightError
 from .heap import program_done, survivors_frozen

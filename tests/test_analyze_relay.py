@@ -14,7 +14,7 @@ import pytest
 from google.protobuf import struct_pb2
 
 from preflight import PolicyPackProcess, PreflightError
-from preflight.analyzer import AnalyzeAsRegistered
+from preflight.analyze_as_registered import AnalyzeAsRegistered
 from preflight.registration import Registration
 
 PROBE_PACK = Path(__file__).parent / "fixtures" / "packs" / "probe"

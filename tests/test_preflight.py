@@ -625,7 +625,7 @@ def test_a_pack_closed_under_the_analyze_sender_leaves_no_traceback_and_starts_n
 
     from google.protobuf import struct_pb2
 
-    from preflight.analyzer import AnalyzeAsRegistered
+    from preflight.analyze_as_registered import AnalyzeAsRegistered
     from preflight.registration import Registration
 
     died = []
