@@ -235,9 +235,10 @@ def run_case(label: str, mode: str, project: Path, stack: str) -> dict:
         # Exit code 1: the pack found a mandatory violation, which is a finished run.
         wall, numbers = run_child(label, _CASE.format(repo=str(REPO), argv=argv), exit_codes=(0, 1))
         report = json.loads(output.read_text())
+    wall -= numbers.pop("exit_wait_s")
     numbers.update(
         label=label,
-        wall_s=wall - numbers.pop("exit_wait_s"),
+        wall_s=wall,
         resources=len(report["resources"]),
         timings={"import": numbers.pop("import"), **report["timings"]},
         per_resource_ms=1000 * wall / max(len(report["resources"]), 1),

@@ -63,8 +63,8 @@ class AnalyzeAsRegistered:
             self._pack.connect()
             self.levels = self._configure()
             self.ready_at = time.perf_counter()
-            if not self._pack.judges_resources(self.levels):
-                return  # every answer would be empty: nothing to send (see `judges_resources`)
+            if not self._pack.judges_resources(self.levels) or self._cancelled:
+                return  # every answer would be empty: nothing to send (see `judges_resources`); or stopped
             self._start_relay()
             setup = {"address": self._pack.address, "options": GRPC_OPTIONS}
             self._write(analyze_relay.frame(json.dumps(setup).encode()))
@@ -89,12 +89,15 @@ class AnalyzeAsRegistered:
     def _start_relay(self) -> None:
         self._relay_stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the relay
         # -P: only the relay's own imports (grpc), never a module of preflight's directory that shadows one.
-        self._relay = subprocess.Popen(
-            [sys.executable, "-P", str(Path(analyze_relay.__file__))],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._relay_stderr,
-        )
+        try:
+            self._relay = subprocess.Popen(
+                [sys.executable, "-P", str(Path(analyze_relay.__file__))],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._relay_stderr,
+            )
+        except OSError as exc:
+            raise PreflightError(f"the Analyze relay to policy pack {self._pack.name} could not start: {exc}") from None
 
     def _drain(self) -> tuple[list[Registration], bool]:
         """The registrations queued so far, and whether the end was among them."""

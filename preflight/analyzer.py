@@ -119,6 +119,8 @@ class PolicyPackProcess:
         """Wait for the pack's server and read its info: name, version, policies and their config schemas."""
         if self._stub is not None:
             return
+        if self._closed:  # never start a second pack process behind the caller's back
+            raise PreflightError(f"policy pack {self.name or self.pack_dir} was closed")
         self.address = f"127.0.0.1:{self.process.port()}"
         self._channel = grpc.insecure_channel(self.address, options=GRPC_OPTIONS)
         self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
@@ -143,9 +145,7 @@ class PolicyPackProcess:
     @property
     def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
         if self._stub is None:
-            if self._closed:  # never start a second pack process behind the caller's back
-                raise PreflightError(f"policy pack {self.name or self.pack_dir} was closed")
-            self.connect()
+            self.connect()  # raises if the pack was closed
         assert self._stub is not None
         return self._stub
 

@@ -148,7 +148,7 @@ class RecordingMonitor(mocks.MockMonitor):
             # A remote component's modelled children were declared by the program line of the component.
             position=self.remote.positions.get(urn) or position_of(request),
         )
-        # Decoded now, on the program's time, not after it; or the decoding already made of the same inputs.
+        # Decoded as recorded, so none is left for after the program; or the decoding already made of these inputs.
         registration.input_values = json_format.MessageToDict(inputs) if input_values is None else input_values
         self.registrations.append(registration)
         if self.on_record is not None:

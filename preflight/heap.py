@@ -11,8 +11,8 @@ the run ends, which is where such a program's objects die anyway. Leaving, the f
 the collector (`gc.unfreeze`, which unfreezes whatever was frozen, the caller's too: freezing only saves work), so
 a process that runs many programs (the tests) keeps nothing of them.
 
-This file imports nothing but `gc`: the benchmark's floor loads it by path, so that the floor runs the program under
-the same collector as preflight and the ratio counts only preflight's own work.
+This file imports only the standard library: the benchmark's floor loads it by path, so that the floor runs the
+program under the same collector as preflight and the ratio counts only preflight's own work.
 """
 
 from __future__ import annotations

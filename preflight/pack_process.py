@@ -108,11 +108,9 @@ class PackProcess:
         process, self._process = self._process, None
         if process is None:
             return
-        if process.stdout is not None:
-            process.stdout.close()
-        if process.poll() is not None:
-            return
-        process.terminate()
+        # Stopped first: closing its stdout waits for a reader blocked on it (`port`) until the pack exits.
+        if process.poll() is None:
+            process.terminate()
         if wait:
             _reap(process)
             return
@@ -130,6 +128,8 @@ def _reap(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
     _EXITING.discard(process)
 
 

@@ -28,6 +28,6 @@ class Registration:
     @functools.cached_property
     def input_values(self) -> dict[str, Any]:
         """The inputs as plain values (`json_format.MessageToDict`), decoded once for the deploy checks and the
-        report. The recording monitor decodes them while the program runs (where the second core is free), or
-        hands over the decoding it already made."""
+        report. The recording monitor decodes them as it records (in preview it hands over the decoding it made for
+        the planned outputs), so none is left for after the program, where the pack's AnalyzeStack runs beside it."""
         return json_format.MessageToDict(self.inputs)

@@ -7,6 +7,7 @@ is one clear error; a failed program leaves no relay behind.
 from __future__ import annotations
 
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -103,10 +104,33 @@ def test_a_failed_program_leaves_no_relay_running():
         analysis = _analysis(pack)
         for i in range(200):
             analysis.add(_registration(f"svc{i}", public_ip=False))
+        while analysis._relay is None:  # the relay is running and being written to
+            time.sleep(0.02)
+        assert analysis._relay.poll() is None
         analysis.stop()
         pack.close()
         analysis.cancel()
-        assert analysis._relay is None or analysis._relay.poll() is not None
+        assert analysis._relay.poll() is not None
+
+
+def test_a_program_stopped_before_the_pack_is_configured_starts_no_relay():
+    with PolicyPackProcess(PROBE_PACK) as pack:
+        configured = threading.Event()
+        release = threading.Event()
+
+        def configure():
+            levels = pack.configure(None, stack="dev", project="t", dry_run=True, config={})
+            configured.set()
+            release.wait(10)  # the program fails meanwhile
+            return levels
+
+        analysis = AnalyzeAsRegistered(pack, configure)
+        analysis.add(_registration("svc", public_ip=True))
+        assert configured.wait(30)
+        analysis.stop()
+        release.set()
+        analysis.cancel()
+        assert analysis._relay is None
 
 
 def test_a_pack_of_stack_policies_only_is_sent_no_analyze_and_its_verdict_is_what_analyze_would_answer():
@@ -123,9 +147,19 @@ def test_a_pack_of_stack_policies_only_is_sent_no_analyze_and_its_verdict_is_wha
         assert verdict == pack.analyze(registrations)  # what the engine's calls get: nothing
 
 
-def test_a_pack_whose_resource_policies_are_all_disabled_is_sent_no_analyze():
+def test_a_pack_whose_resource_policies_are_all_disabled_is_sent_no_analyze_and_answers_alike():
+    registrations = [_registration(f"svc{i}", public_ip=True) for i in range(10)]
+    disabled = {"probe-no-public-ip": "disabled"}
     with PolicyPackProcess(PROBE_PACK) as pack:
         assert pack.policies["probe-no-public-ip"].judges_resources
         assert not pack.policies["probe-has-subnet"].judges_resources
-        assert pack.judges_resources({"probe-no-public-ip": "mandatory"})
-        assert not pack.judges_resources({"probe-no-public-ip": "disabled", "probe-has-subnet": "advisory"})
+        analysis = AnalyzeAsRegistered(
+            pack, lambda: pack.configure(disabled, stack="dev", project="t", dry_run=True, config={})
+        )
+        for registration in registrations:
+            analysis.add(registration)
+        verdict = analysis.finish()
+        assert analysis.levels["probe-no-public-ip"] == "disabled"
+        assert analysis._relay is None
+        assert verdict == pack.analyze(registrations)  # the pack, configured so, answers the calls empty
+        assert verdict.findings == []

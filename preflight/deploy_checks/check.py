@@ -72,10 +72,12 @@ def _steps(path: str) -> tuple[str, ...]:
     return tuple(steps)
 
 
+def _is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(_SIG_KEY) == _SECRET_SIG
+
+
 def _unwrap(value: Any) -> Any:
-    if isinstance(value, dict) and value.get(_SIG_KEY) == _SECRET_SIG:
-        return _Secret(value.get("value"))
-    return value
+    return _Secret(value.get("value")) if _is_secret(value) else value
 
 
 def _walk(value: Any, steps: tuple[str, ...], where: str) -> list[tuple[str, Any]]:
@@ -89,7 +91,7 @@ def _walk(value: Any, steps: tuple[str, ...], where: str) -> list[tuple[str, Any
 
 
 def _reach(value: Any, steps: tuple[str, ...], at: int, where: str, secret: bool, found: list) -> None:
-    if isinstance(value, dict) and value.get(_SIG_KEY) == _SECRET_SIG:
+    if _is_secret(value):
         value, secret = value.get("value"), True
     if value is None or value == UNKNOWN:
         return

@@ -47,9 +47,6 @@ class Callers:
     def __contains__(self, sg_urn: str) -> bool:
         return any(sg_urn in sgs for sgs, _ in self.groups)
 
-    def __bool__(self) -> bool:
-        return bool(self.groups)
-
     def ports(self, sg_urn: str | None = None) -> set[int]:
         """The ports caller SG `sg_urn` may use (every caller's when None)."""
         return set().union(*(ports for sgs, ports in self.groups if sg_urn is None or sg_urn in sgs))
