@@ -226,11 +226,12 @@ def case_project(overlay: dict | None) -> Iterator[tuple[Path, str]]:
         yield project, "bench"
 
 
-def run_case(label: str, mode: str, project: Path, stack: str) -> dict:
+def run_case(label: str, mode: str, project: Path, stack: str, policy_pack: Path | None = None) -> dict:
     """One `python -m preflight` run: its wall time, and the numbers of its JSON report and of its processes."""
     with tempfile.TemporaryDirectory(prefix="bench-report-") as scratch:
         output = Path(scratch) / "report.json"
         argv = ["--program", str(project), "--stack", stack, "--mode", mode, "--quiet"]
+        argv += ["--policy-pack", str(policy_pack)] if policy_pack else []
         argv += ["--format", "json", "--output", str(output)]
         # Exit code 1: the pack found a mandatory violation, which is a finished run.
         wall, numbers = run_child(label, _CASE.format(repo=str(REPO), argv=argv), exit_codes=(0, 1))
@@ -251,6 +252,12 @@ def main() -> None:
     parser.add_argument("--services", type=int, nargs="*", default=[10, 50, 150, 200])
     parser.add_argument("--mode", choices=("preview", "update"), default="preview")
     parser.add_argument(
+        "--policy-pack",
+        type=Path,
+        help="another pack than this repo's (which has stack policies only, so it is sent no Analyze): e.g. "
+        "tests/fixtures/packs/probe, whose resource policy makes preflight send Analyze for every resource",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=3, help="runs per case; the fastest is reported (this VM's timings vary ~20%%)"
     )
     args = parser.parse_args()
@@ -263,7 +270,7 @@ def main() -> None:
         runs, floors, plain_floors = [], [], []
         with case_project(overlay) as (project, stack):
             for _ in range(args.repeat):  # interleaved, so a busy moment of the machine hits all three
-                runs.append(run_case(label, args.mode, project, stack))
+                runs.append(run_case(label, args.mode, project, stack, args.policy_pack))
                 floors.append(run_child(f"{label} (floor)", floor))
                 plain_floors.append(run_child(f"{label} (plain floor)", plain_floor))
         best = min(runs, key=lambda row: row["wall_s"])
@@ -278,7 +285,8 @@ def main() -> None:
 
     cpu = platform.processor() or platform.machine()
     cores = len(os.sched_getaffinity(0))
-    print(f"# {args.mode} mode, best of {args.repeat}, Python {platform.python_version()}, {cpu}, {cores} cores")
+    pack = f", pack {args.policy_pack}" if args.policy_pack else ""
+    print(f"# {args.mode} mode, best of {args.repeat}, Python {platform.python_version()}, {cpu}, {cores} cores{pack}")
     header = (
         "| case | resources | wall s | floor s | ÷ floor | ÷ floor, medians | plain floor s | ÷ plain floor "
         "| CPU s (preflight / floor) "
