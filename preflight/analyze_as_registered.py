@@ -24,6 +24,7 @@ from pulumi.runtime.proto import analyzer_pb2
 from . import analyze_relay
 from .analyzer import GRPC_OPTIONS, PolicyPackProcess, Verdict
 from .errors import PreflightError
+from .pack_process import file_tail, last_line
 from .registration import Registration
 
 
@@ -143,9 +144,8 @@ class AnalyzeAsRegistered:
 
     def _relay_failure(self) -> PreflightError:
         assert self._relay is not None
-        self._relay_stderr.seek(0)
-        stderr = self._relay_stderr.read()[-8000:].decode(errors="replace")
-        last = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit status {self._relay.returncode}"
+        stderr = file_tail(self._relay_stderr)
+        last = last_line(stderr, f"exit status {self._relay.returncode}")
         return PreflightError(f"the Analyze relay to policy pack {self._pack.name} stopped: {last}", detail=stderr)
 
     def _stop_relay(self) -> None:

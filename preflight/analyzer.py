@@ -184,9 +184,14 @@ class PolicyPackProcess:
         return {name: level for name, (level, _) in resolved.items()}
 
     def analyze(self, registrations: Iterable[Registration]) -> Verdict:
-        """`Analyze` each resource (its inputs), as the engine does during a preview or an update."""
-        sent = [(reg.urn, future) for reg in registrations if (future := self.start_analyze(reg)) is not None]
-        return self.settle(sent)
+        """`Analyze` each resource (its inputs), as the engine does during a preview or an update, from this process
+        (a run sends them through `AnalyzeAsRegistered` instead): every call is sent, then every answer read."""
+        sent = [
+            (reg.urn, self.stub.Analyze.future(request))
+            for reg in registrations
+            if (request := self.analyze_request(reg)) is not None
+        ]
+        return self.verdict((urn, self._result(future, "Analyze")) for urn, future in sent)
 
     def judges_resources(self, levels: dict[str, str]) -> bool:
         """Whether `Analyze` can find anything: a policy the pack doesn't call a stack policy and that isn't
@@ -204,15 +209,6 @@ class PolicyPackProcess:
         request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=reg.inputs, urn=reg.urn, name=reg.name)
         request.options.parent = reg.parent
         return request
-
-    def start_analyze(self, reg: Registration) -> Any:
-        """Send `Analyze` for one resource and return its answer to come, or None for a resource read."""
-        request = self.analyze_request(reg)
-        return None if request is None else self.stub.Analyze.future(request)
-
-    def settle(self, sent: Iterable[tuple[str, Any]]) -> Verdict:
-        """The verdict of `Analyze` calls sent with `start_analyze`, as (URN, answer to come) pairs."""
-        return self.verdict((urn, self._result(future, "Analyze")) for urn, future in sent)
 
     def verdict(self, responses: Iterable[tuple[str, Any]]) -> Verdict:
         """The verdict of `Analyze` answers, as (URN of the resource analyzed, `AnalyzeResponse`) pairs."""

@@ -92,14 +92,11 @@ class PackProcess:
             reason = f"printed {text!r} instead of a port"
         stderr = self.stderr_tail()
         self.stop()
-        last = stderr.strip().splitlines()[-1] if stderr.strip() else "no output on stderr"
+        last = last_line(stderr, "no output on stderr")
         raise PreflightError(f"policy pack {self.pack_dir} failed to start: it {reason}: {last}", detail=stderr)
 
     def stderr_tail(self) -> str:
-        if self._stderr is None:
-            return ""
-        self._stderr.seek(0)
-        return self._stderr.read()[-8000:].decode(errors="replace")
+        return "" if self._stderr is None else file_tail(self._stderr)
 
     def stop(self, wait: bool = True) -> None:
         """Stop the pack: SIGTERM, then SIGKILL if it is still there after 5 s. Without `wait`, that happens in
@@ -116,6 +113,17 @@ class PackProcess:
             return
         _EXITING.add(process)
         threading.Thread(target=_reap, args=(process,), name="preflight-pack-exit", daemon=True).start()
+
+
+def file_tail(file: Any) -> str:
+    """The last 8,000 bytes a child process wrote to `file` (a temporary file holding its stderr), as text."""
+    file.seek(0)
+    return file.read()[-8000:].decode(errors="replace")
+
+
+def last_line(text: str, otherwise: str) -> str:
+    """The last line of a child's stderr, for a one-line error; `otherwise` when it wrote nothing."""
+    return text.strip().splitlines()[-1] if text.strip() else otherwise
 
 
 # Packs told to stop whose exit nobody waits for; killed, if still there, when this process exits.
